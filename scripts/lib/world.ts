@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { PutParameterCommand, SSMClient, type PutParameterCommandInput } from '@aws-sdk/client-ssm';
+import PQueue from 'p-queue';
+
+/** Local AWS for tests, the demo and the benchmark: moto, laid out as the Pulumi stack lays out AWS. */
+export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+export const ACCOUNT_ID = '123456789012';
+
+export function localEnv(endpoint: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'ap-northeast-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+export function ssmClient(endpoint: string, region: string): SSMClient {
+  return new SSMClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 10 });
+}
+
+export function s3Client(endpoint: string, region: string): S3Client {
+  return new S3Client({ region, endpoint, credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 10 });
+}
+
+export function bucketName(project: string, env: string, region: string): string {
+  return `${project}-ssm-backup-${env}-${ACCOUNT_ID}-${region}`;
+}
+
+/**
+ * What `pulumi up` leaves behind: a bucket per region with default encryption, the per-region key,
+ * and in the home region the legacy key and the regions list. (The deny-unencrypted bucket policy is
+ * left out: moto ignores its condition and would deny every upload; the Pulumi tests check it.)
+ */
+export async function deployStack(endpoint: string, args: { project?: string; env: string; regions: string[]; homeRegion?: string; regionsKey?: boolean }) {
+  const project = args.project ?? 'jenkins-infra';
+  const home = args.homeRegion ?? args.regions[0]!;
+  const buckets: Record<string, string> = {};
+  for (const region of args.regions) {
+    const bucket = bucketName(project, args.env, region);
+    buckets[region] = bucket;
+    const s3 = s3Client(endpoint, region);
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
+    );
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }] },
+      }),
+    );
+    await ssmClient(endpoint, region).send(
+      new PutParameterCommand({ Name: `/jenkins/${args.env}/backup/${region}/s3-bucket-name`, Type: 'String', Value: bucket, Overwrite: true }),
+    );
+  }
+  const homeSsm = ssmClient(endpoint, home);
+  await homeSsm.send(new PutParameterCommand({ Name: `/jenkins/${args.env}/backup/s3-bucket-name`, Type: 'String', Value: buckets[home], Overwrite: true }));
+  if (args.regionsKey !== false) {
+    await homeSsm.send(new PutParameterCommand({ Name: `/jenkins/${args.env}/backup/regions`, Type: 'StringList', Value: args.regions.join(','), Overwrite: true }));
+  }
+  return { buckets, home };
+}
+
+export type SeedParameter = PutParameterCommandInput & { Name: string; Value: string; Type: 'String' | 'StringList' | 'SecureString' };
+
+/** A recognisable secret: a leak search looks for it anywhere in output. */
+export function secretValue(label: string): string {
+  return `SECRET-${label}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A realistic mix for an environment: every type, descriptions, an Advanced value over 4 KB. */
+export function realisticParameters(env: string, region: string, count: number): SeedParameter[] {
+  const out: SeedParameter[] = [];
+  const services = ['jenkins', 'app', 'db', 'cache', 'queue'];
+  for (let i = 0; i < count; i++) {
+    const service = services[i % services.length];
+    const name = `/${service}/${env}/${region}/param-${String(i).padStart(5, '0')}`;
+    const kind = i % 5;
+    if (kind === 0) out.push({ Name: name, Type: 'SecureString', Value: secretValue(`${env}-${i}`), Description: `secret ${i}` });
+    else if (kind === 1) out.push({ Name: name, Type: 'StringList', Value: `a${i},b${i},c ${i}` });
+    else if (kind === 2) out.push({ Name: name, Type: 'String', Value: secretValue(`plain-${i}`), Description: `setting ${i}` });
+    else out.push({ Name: name, Type: 'String', Value: `value-${i}` });
+  }
+  if (count > 0) {
+    out.push({ Name: `/jenkins/${env}/${region}/big-advanced`, Type: 'SecureString', Tier: 'Advanced', Value: `${secretValue('big')}${'x'.repeat(6000)}`, Description: 'over 4 KB' });
+  }
+  return out;
+}
+
+export async function putParameters(endpoint: string, region: string, parameters: SeedParameter[], concurrency = 8): Promise<void> {
+  const ssm = ssmClient(endpoint, region);
+  const queue = new PQueue({ concurrency });
+  await Promise.all(parameters.map((p) => queue.add(() => ssm.send(new PutParameterCommand({ Overwrite: p.Tags ? undefined : true, ...p })))));
+}

@@ -1,0 +1,48 @@
+import PQueue from 'p-queue';
+
+export interface PacerOptions {
+  /** Most requests in flight at once. */
+  maxInFlight: number;
+  /** Cap on requests started per second; 0 or undefined for no cap. */
+  maxRps?: number;
+}
+
+/**
+ * Paces one region's requests: a hard cap on the start rate (so applications reading SSM at the same
+ * time keep their share of the account quota), and an in-flight limit that halves on throttling and
+ * creeps back up on success (additive increase, multiplicative decrease).
+ */
+export class Pacer {
+  private readonly queue: PQueue;
+  private readonly maxInFlight: number;
+  private successesSinceChange = 0;
+
+  constructor(options: PacerOptions) {
+    this.maxInFlight = Math.max(1, options.maxInFlight);
+    this.queue = new PQueue({
+      concurrency: this.maxInFlight,
+      ...(options.maxRps ? { intervalCap: options.maxRps, interval: 1000, strict: true } : {}),
+    });
+  }
+
+  get inFlightLimit(): number {
+    return this.queue.concurrency;
+  }
+
+  run<T>(attempt: () => Promise<T>): Promise<T> {
+    return this.queue.add(attempt);
+  }
+
+  onThrottled(): void {
+    this.queue.concurrency = Math.max(1, Math.floor(this.queue.concurrency / 2));
+    this.successesSinceChange = 0;
+  }
+
+  onSuccess(): void {
+    if (this.queue.concurrency >= this.maxInFlight) return;
+    if (++this.successesSinceChange >= 5) {
+      this.queue.concurrency += 1;
+      this.successesSinceChange = 0;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { IntegrityError } from '../errors';
+import type { BackedUpParameter } from '../types';
+
+export const FORMAT_VERSION = 2;
+export const TOOL = { name: 'ssm-backup', version: '1.0.0' } as const;
+
+/**
+ * The backup document. The top-level fields and `parameters[].Name/Type/Value` are what the old
+ * restore job reads; `format_version` 2 adds region, account and tool. Format 1 (the bash collector's
+ * output) has none of the three and is still read.
+ */
+export interface BackupDocument {
+  backup_date: string;
+  backup_timestamp: string;
+  environment: string;
+  parameter_count: number;
+  parameters: BackedUpParameter[];
+  format_version?: number;
+  region?: string;
+  account_id?: string;
+  tool?: { name: string; version: string };
+}
+
+export interface EncodedDocument {
+  body: Buffer;
+  sha256Base64: string;
+  sha256Hex: string;
+}
+
+export function buildDocument(args: {
+  env: string;
+  region: string;
+  accountId: string;
+  startedAt: Date;
+  parameters: BackedUpParameter[];
+}): BackupDocument {
+  const { date, timestamp } = backupTimestamps(args.startedAt);
+  return {
+    backup_date: date,
+    backup_timestamp: timestamp,
+    environment: args.env,
+    parameter_count: args.parameters.length,
+    parameters: args.parameters,
+    format_version: FORMAT_VERSION,
+    region: args.region,
+    account_id: args.accountId,
+    tool: { ...TOOL },
+  };
+}
+
+/** UTC `YYYY-MM-DD` and `YYYYMMDD_HHMMSS`. */
+export function backupTimestamps(at: Date): { date: string; timestamp: string } {
+  const iso = at.toISOString();
+  const date = iso.slice(0, 10);
+  return { date, timestamp: `${date.replaceAll('-', '')}_${iso.slice(11, 19).replaceAll(':', '')}` };
+}
+
+/** `{YYYY-MM-DD}/ssm-backup-{env}-{YYYYMMDD_HHMMSS}.json` */
+export function backupObjectKey(doc: Pick<BackupDocument, 'backup_date' | 'backup_timestamp' | 'environment'>): string {
+  return `${doc.backup_date}/ssm-backup-${doc.environment}-${doc.backup_timestamp}.json`;
+}
+
+export function encodeDocument(doc: BackupDocument): EncodedDocument {
+  const body = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8');
+  const digest = createHash('sha256').update(body).digest();
+  return { body, sha256Base64: digest.toString('base64'), sha256Hex: digest.toString('hex') };
+}
+
+/** Parses and checks a stored document (either format). Messages name fields, never values. */
+export function decodeDocument(body: Buffer | string, source: string): BackupDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch {
+    throw new IntegrityError(`${source} is not valid JSON (damaged or not a backup)`);
+  }
+  const doc = raw as Partial<BackupDocument>;
+  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.parameters)) {
+    throw new IntegrityError(`${source} is not a backup document: no parameters array`);
+  }
+  for (const field of ['backup_date', 'backup_timestamp', 'environment'] as const) {
+    if (typeof doc[field] !== 'string') throw new IntegrityError(`${source} is not a backup document: ${field} is missing`);
+  }
+  if (doc.format_version !== undefined && doc.format_version > FORMAT_VERSION) {
+    throw new IntegrityError(`${source} has format_version ${doc.format_version}; this tool reads up to ${FORMAT_VERSION}`);
+  }
+  doc.parameters.forEach((p, index) => {
+    if (!p || typeof p.Name !== 'string' || typeof p.Value !== 'string' || !['String', 'StringList', 'SecureString'].includes(p.Type)) {
+      throw new IntegrityError(`${source}: parameters[${index}]${typeof p?.Name === 'string' ? ` (${p.Name})` : ''} lacks a Name, Type or Value`);
+    }
+  });
+  if (Number(doc.parameter_count) !== doc.parameters.length) {
+    throw new IntegrityError(`${source}: parameter_count says ${doc.parameter_count} but the document holds ${doc.parameters.length} parameters`);
+  }
+  return { ...(doc as BackupDocument), parameter_count: doc.parameters.length };
+}

@@ -1,0 +1,82 @@
+/**
+ * Every failure the tool can end in. The class decides the exit code (SPEC section 5);
+ * the message is written for the operator and never carries a parameter value.
+ */
+
+export const ExitCode = {
+  Ok: 0,
+  Failed: 1,
+  Usage: 2,
+  NeedsAttention: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export abstract class SsmBackupError extends Error {
+  abstract readonly exitCode: ExitCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad option, bad region name, malformed input: the user can fix it by changing the command. */
+export class UsageError extends SsmBackupError {
+  readonly exitCode = ExitCode.Usage;
+}
+
+/** Missing bucket key, missing credentials, environment mismatch: the setup needs fixing. */
+export class ConfigurationError extends SsmBackupError {
+  readonly exitCode = ExitCode.Usage;
+}
+
+/** An AWS call that still failed after retries. Wrapped once, at the edge, with a scrubbed message. */
+export class AwsCallError extends SsmBackupError {
+  readonly exitCode = ExitCode.Failed;
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    message: string,
+    readonly httpStatus?: number,
+  ) {
+    super(`${operation} failed: ${code}${httpStatus ? ` (HTTP ${httpStatus})` : ''}: ${message}`);
+  }
+}
+
+/** Some listed parameters are not in the capture: the backup would be incomplete. */
+export class IncompleteCaptureError extends SsmBackupError {
+  readonly exitCode = ExitCode.Failed;
+  constructor(
+    readonly region: string,
+    readonly vanished: readonly string[],
+    readonly undecryptable: readonly { name: string; code: string }[],
+  ) {
+    const parts: string[] = [];
+    if (vanished.length) parts.push(`${vanished.length} vanished between listing and fetching: ${preview(vanished)}`);
+    if (undecryptable.length) {
+      parts.push(`${undecryptable.length} could not be decrypted: ${preview(undecryptable.map((u) => `${u.name} (${u.code})`))}`);
+    }
+    super(`incomplete capture in ${region}: ${parts.join('; ')}`);
+  }
+}
+
+/** The stored object does not match what was uploaded, or a stored backup is damaged. */
+export class IntegrityError extends SsmBackupError {
+  readonly exitCode = ExitCode.Failed;
+}
+
+/** Restore wrote some parameters but not all. */
+export class RestoreFailedError extends SsmBackupError {
+  readonly exitCode = ExitCode.Failed;
+  constructor(readonly failures: readonly { name: string; code: string }[]) {
+    super(`${failures.length} parameter(s) could not be restored: ${preview(failures.map((f) => `${f.name} (${f.code})`))}`);
+  }
+}
+
+function preview(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+export function exitCodeOf(error: unknown): ExitCode {
+  return error instanceof SsmBackupError ? error.exitCode : ExitCode.Failed;
+}

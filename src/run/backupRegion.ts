@@ -1,0 +1,71 @@
+import type { RegionClients } from '../aws/clients';
+import { buildDocument, backupObjectKey, encodeDocument } from '../backup/document';
+import { BackupStore, type Encryption } from '../backup/store';
+import { IncompleteCaptureError } from '../errors';
+import { collectParameters } from '../ssm/collect';
+import type { RegionSummary, RunListener } from './events';
+
+export interface RegionBackupInput {
+  env: string;
+  region: string;
+  bucket: string;
+  accountId: string;
+  clients: RegionClients;
+  dryRun: boolean;
+  concurrency: number;
+  withTags: boolean;
+  encryption: Encryption;
+  now: () => Date;
+  listener: RunListener;
+}
+
+/**
+ * One region: collect, refuse anything incomplete, upload, check the stored object, and only then
+ * move `latest.txt`. Returns the region's summary; throws on any failure (the run records it).
+ */
+export async function backupRegion(input: RegionBackupInput): Promise<RegionSummary> {
+  const { env, region, bucket, clients, listener } = input;
+  const startedAt = input.now();
+  const collected = await collectParameters({
+    ssm: clients.ssm,
+    env,
+    concurrency: input.concurrency,
+    withTags: input.withTags,
+    onProgress: (p) => listener({ type: 'progress', region, ...p }),
+  });
+  if (collected.vanished.length || collected.undecryptable.length) {
+    throw new IncompleteCaptureError(region, collected.vanished, collected.undecryptable);
+  }
+  listener({ type: 'collected', region, captured: collected.parameters.length, listPages: collected.listPages, fetchBatches: collected.fetchBatches });
+
+  const summary = (status: RegionSummary['status'], extra: Partial<RegionSummary> = {}): RegionSummary => ({
+    region,
+    status,
+    bucket,
+    parameterCount: collected.parameters.length,
+    listed: collected.listed,
+    durationMs: input.now().getTime() - startedAt.getTime(),
+    api: { ...clients.stats.toJSON(), minimumFetchCalls: Math.ceil(collected.parameters.length / 10), listPages: collected.listPages },
+    ...extra,
+  });
+
+  // Nothing matched: upload nothing and leave latest.txt alone; a person should look (exit 3).
+  if (collected.parameters.length === 0) return summary('empty');
+
+  const doc = buildDocument({ env, region, accountId: input.accountId, startedAt, parameters: collected.parameters });
+  const key = backupObjectKey(doc);
+  const encoded = encodeDocument(doc);
+  const bytes = encoded.body.length;
+  if (input.dryRun) {
+    listener({ type: 'would-upload', region, bucket, key, count: doc.parameter_count, bytes });
+    return summary('dry-run', { key, bytes, sha256: encoded.sha256Hex });
+  }
+
+  const store = new BackupStore(clients.s3, bucket);
+  await store.put(key, encoded.body, encoded.sha256Base64, input.encryption);
+  listener({ type: 'uploaded', region, bucket, key, bytes });
+  await store.verify(key, { size: bytes, sha256Base64: encoded.sha256Base64, encryption: input.encryption });
+  await store.writeLatest(key, input.encryption);
+  listener({ type: 'verified', region, bucket, key });
+  return summary('ok', { key, bytes, sha256: encoded.sha256Hex });
+}
