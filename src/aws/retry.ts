@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
+import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
 import type { CallStats } from './callStats';
 import { isThrottling, isTransient, toToolError } from './errorKinds';
 import type { Pacer } from './pacer';
@@ -39,8 +39,9 @@ export interface RetryPlugOptions {
  * The one retry mechanism of the tool, installed on every SDK client as middleware.
  *
  * How it combines with the SDK's own retries: the clients are built with `maxAttempts: 1`, so the
- * SDK's retry middleware stays in the stack but makes exactly one attempt; this middleware sits
- * right inside it and does all retrying with p-retry. Attempts therefore never multiply (no SDK
+ * SDK's retry middleware stays in the stack but makes exactly one attempt; this middleware sits at
+ * the very start of the stack (initialize step) and does all retrying with p-retry, each attempt
+ * serialized, signed and sent afresh. Attempts therefore never multiply (no SDK
  * retries inside p-retry retries), and the SDK's retry-token quota, which drains under long
  * throttling and then refuses to retry at all, never applies. Every attempt goes through the
  * region's pacer (rate cap, adaptive in-flight limit) and is counted.
@@ -51,8 +52,8 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
   const { policy, pacer, stats } = options;
 
   const middleware =
-    (next: FinalizeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
-    async (args: FinalizeHandlerArguments<object>) => {
+    (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
+    async (args: InitializeHandlerArguments<object>) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       return pRetry(
         async () => {
@@ -85,12 +86,9 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
 
   return {
     applyToStack(stack) {
-      stack.addRelativeTo(middleware, {
-        relation: 'after',
-        toMiddleware: 'retryMiddleware',
-        name: 'ssmBackupRetryMiddleware',
-        override: true,
-      });
+      // Credential resolution and signing happen later in the stack, so their failures pass
+      // through here too and are wrapped like any other.
+      stack.add(middleware, { step: 'initialize', priority: 'high', name: 'ssmBackupRetryMiddleware', override: true });
     },
   };
 }

@@ -1,0 +1,77 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+
+export interface FaultProxyOptions {
+  /** Where real requests go (moto). */
+  target: string;
+  /** Share of SSM calls answered with ThrottlingException instead of being forwarded (0..1). */
+  throttleRate: number;
+  /** Which calls may be throttled; default: every SSM call (X-Amz-Target AmazonSSM.*). */
+  matches?: (target: string) => boolean;
+  /** Seed for the deterministic coin, so a run can be repeated. */
+  seed?: number;
+}
+
+export interface FaultProxy {
+  endpoint: string;
+  stats: { forwarded: number; throttled: number };
+  close(): Promise<void>;
+}
+
+/** mulberry32: a tiny seeded PRNG, so the same seed throttles the same calls. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A loopback proxy in front of moto that throttles a share of SSM calls the way SSM does
+ * (HTTP 400, `ThrottlingException`, "Rate exceeded"), and forwards everything else untouched.
+ */
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const target = new URL(options.target);
+  const random = seededRandom(options.seed ?? 42);
+  const matches = options.matches ?? ((amzTarget: string) => amzTarget.startsWith('AmazonSSM.'));
+  const stats = { forwarded: 0, throttled: 0 };
+
+  const server: Server = createServer((req, res) => {
+    const amzTarget = String(req.headers['x-amz-target'] ?? '');
+    if (amzTarget && matches(amzTarget) && random() < options.throttleRate) {
+      stats.throttled++;
+      req.resume();
+      const body = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ThrottlingException', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    stats.forwarded++;
+    const upstream = httpRequest(
+      { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:http';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { createRegionClients } from '../../../src/aws/clients';
+import { AwsCallError, ConfigurationError } from '../../../src/errors';
+
+/**
+ * The retry plugin on a real SDK client with its real middleware stack, against a loopback server
+ * that answers with scripted statuses, so what is counted is what went over the wire.
+ */
+function scriptedServer(script: (n: number) => { status: number; type?: string; message?: string }) {
+  let requests = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const step = script(++requests);
+      const body =
+        step.status === 200
+          ? JSON.stringify({ Parameter: { Name: '/a/dev/x', Type: 'String', Value: 'v', Version: 1 } })
+          : JSON.stringify({ __type: step.type, message: step.message ?? step.type });
+      res.writeHead(step.status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(body);
+    });
+  });
+  return {
+    requests: () => requests,
+    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`))),
+    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+const fastPolicy = { retries: 4, baseDelayMs: 1, maxDelayMs: 5 };
+const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
+
+async function withServer(script: Parameters<typeof scriptedServer>[0], run: (endpoint: string, requests: () => number) => Promise<void>) {
+  const server = scriptedServer(script);
+  const endpoint = await server.start();
+  try {
+    await run(endpoint, server.requests);
+  } finally {
+    await server.stop();
+  }
+}
+
+function clients(endpoint: string, onRetry = jest.fn()) {
+  const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 2, maxRps: 0, retryPolicy: fastPolicy, onRetry });
+  // createRegionClients leaves credentials to the default chain; give the test its own.
+  c.ssm.config.credentials = async () => credentials;
+  return c;
+}
+
+describe('Middleware: retryPlugin', () => {
+  it('retries throttling until it succeeds, counting every attempt once', async () => {
+    await withServer(
+      (n) => (n <= 3 ? { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' } : { status: 200 }),
+      async (endpoint, requests) => {
+        const onRetry = jest.fn();
+        const c = clients(endpoint, onRetry);
+        const out = await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }));
+        expect(out.Parameter?.Name).toBe('/a/dev/x');
+        expect(requests()).toBe(4);
+        expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 4 }, retries: { GetParameter: 3 }, throttled: 3 });
+        expect(onRetry).toHaveBeenCalledTimes(3);
+        expect(onRetry.mock.calls[0][0]).toMatchObject({ operation: 'GetParameter', throttled: true, code: 'ThrottlingException' });
+      },
+    );
+  });
+
+  it('retries 5xx and gives up after the policy\'s retries with a named error', async () => {
+    await withServer(
+      () => ({ status: 503, type: 'ServiceUnavailable', message: 'try later' }),
+      async (endpoint, requests) => {
+        const c = clients(endpoint);
+        const attempt = c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }));
+        await expect(attempt).rejects.toBeInstanceOf(AwsCallError);
+        await expect(attempt).rejects.toThrow(/GetParameter failed: ServiceUnavailable \(HTTP 503\)/);
+        // One SDK attempt per p-retry attempt: 1 + 4 retries, never 3 x 5.
+        expect(requests()).toBe(5);
+      },
+    );
+  });
+
+  it('does not retry a client error', async () => {
+    await withServer(
+      () => ({ status: 400, type: 'ParameterNotFound', message: 'not found' }),
+      async (endpoint, requests) => {
+        const c = clients(endpoint);
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toMatchObject({ code: 'ParameterNotFound' });
+        expect(requests()).toBe(1);
+      },
+    );
+  });
+
+  it('scrubs values the service echoes back out of the error message', async () => {
+    await withServer(
+      () => ({ status: 400, type: 'ValidationException', message: "1 validation error detected: Value 'hunter2-secret' at 'value' failed to satisfy constraint" }),
+      async (endpoint) => {
+        const c = clients(endpoint);
+        const error = (await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e)) as Error;
+        expect(error.message).toMatch(/ValidationException/);
+        expect(error.message).not.toContain('hunter2-secret');
+        expect(JSON.stringify(error)).not.toContain('hunter2-secret');
+        expect((error as Error & { cause?: unknown }).cause).toBeUndefined();
+      },
+    );
+  });
+
+  it('turns missing credentials into a configuration error', async () => {
+    await withServer(
+      () => ({ status: 200 }),
+      async (endpoint, requests) => {
+        const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 1, maxRps: 0, retryPolicy: fastPolicy });
+        c.ssm.config.credentials = async () => {
+          throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+        };
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(ConfigurationError);
+        expect(requests()).toBe(0);
+      },
+    );
+  });
+});
