@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ClientSettings } from '../aws/clients';
 import type { Encryption } from '../backup/store';
 import { UsageError } from '../errors';
-import { resolveHomeRegion } from '../ssm/regions';
+import { parseRegionList, resolveHomeRegion } from '../ssm/regions';
 import { validateEnvironment, validateRegion } from '../ssm/selection';
 import { LOG_LEVELS, type LogFormat } from './logger';
 
@@ -54,6 +54,7 @@ export function resolveCommon(options: CommonOptions): ResolvedCommon {
   const env = validateEnvironment(options.env);
   const homeRegion = resolveHomeRegion(options.homeRegion);
   if (options.region) validateRegion(options.region);
+  if (options.regions) parseRegionList(options.regions, '--regions');
   if (options.region && options.regions) throw new UsageError('use either --region or --regions, not both');
   if (options.endpointUrl && !/^https?:\/\/[^\s/]+/.test(options.endpointUrl)) {
     throw new UsageError(`--endpoint-url '${options.endpointUrl}' is not an http(s) URL`);

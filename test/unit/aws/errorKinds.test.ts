@@ -1,0 +1,63 @@
+import { isThrottling, isTransient, toToolError, isAwsError } from '../../../src/aws/errorKinds';
+import { scrubServiceMessage } from '../../../src/aws/redact';
+import { AwsCallError, ConfigurationError, ExitCode, IncompleteCaptureError, IntegrityError, UsageError, exitCodeOf } from '../../../src/errors';
+import { awsError } from '../support/mocks';
+
+describe('Function: isThrottling / isTransient', () => {
+  it.each([
+    [awsError('ThrottlingException', 'Rate exceeded'), true, true],
+    [awsError('SomethingElse', 'Rate exceeded'), true, true],
+    [awsError('TooManyRequests', 'slow down', 429), true, true],
+    [awsError('InternalServerError', 'oops', 500), false, true],
+    [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), false, true],
+    [awsError('TimeoutError', 'timed out', 0), false, true],
+    [awsError('ParameterNotFound'), false, false],
+    [awsError('AccessDeniedException'), false, false],
+    [awsError('ValidationException'), false, false],
+  ])('%p -> throttling %p, transient %p', (error, throttling, transient) => {
+    expect(isThrottling(error)).toBe(throttling);
+    expect(isTransient(error)).toBe(transient);
+  });
+});
+
+describe('Function: toToolError', () => {
+  it('keeps code and status and scrubs echoed values', () => {
+    const error = toToolError('PutParameter', awsError('ValidationException', "Value 'p@ss word' at 'value' failed to satisfy constraint", 400));
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error.message).toBe("PutParameter failed: ValidationException (HTTP 400): Value [redacted] at 'value' failed to satisfy constraint");
+    expect(isAwsError(error, 'ValidationException')).toBe(true);
+  });
+  it('maps missing credentials to a configuration error', () => {
+    expect(toToolError('X', awsError('CredentialsProviderError', 'Could not load credentials from any providers'))).toBeInstanceOf(ConfigurationError);
+  });
+  it('leaves the tool\'s own errors alone', () => {
+    const own = new IntegrityError('x');
+    expect(toToolError('X', own)).toBe(own);
+  });
+});
+
+describe('Function: scrubServiceMessage', () => {
+  it.each([
+    ["Value 'abc' at 'value' failed", "Value [redacted] at 'value' failed"],
+    ['Parameter value "xyz" is invalid.', 'Parameter value [redacted] is invalid.'],
+    ['Parameter /a/dev/x not found.', 'Parameter /a/dev/x not found.'],
+  ])('%s', (input, expected) => {
+    expect(scrubServiceMessage(input)).toBe(expected);
+  });
+});
+
+describe('Function: exitCodeOf', () => {
+  it('maps every error class to its exit code', () => {
+    expect(exitCodeOf(new UsageError('x'))).toBe(ExitCode.Usage);
+    expect(exitCodeOf(new ConfigurationError('x'))).toBe(ExitCode.Usage);
+    expect(exitCodeOf(new AwsCallError('Op', 'Code', 'm'))).toBe(ExitCode.Failed);
+    expect(exitCodeOf(new IncompleteCaptureError('us-west-2', ['/a'], []))).toBe(ExitCode.Failed);
+    expect(exitCodeOf(new IntegrityError('x'))).toBe(ExitCode.Failed);
+    expect(exitCodeOf(new Error('bug'))).toBe(ExitCode.Failed);
+  });
+  it('names what is missing from an incomplete capture', () => {
+    const error = new IncompleteCaptureError('us-west-2', ['/a/dev/gone'], [{ name: '/a/dev/locked', code: 'KMSAccessDeniedException' }]);
+    expect(error.message).toBe('incomplete capture in us-west-2: 1 vanished between listing and fetching: /a/dev/gone; 1 could not be decrypted: /a/dev/locked (KMSAccessDeniedException)');
+    expect(error.name).toBe('IncompleteCaptureError');
+  });
+});

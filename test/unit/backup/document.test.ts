@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { backupObjectKey, backupTimestamps, buildDocument, decodeDocument, encodeDocument } from '../../../src/backup/document';
+import { IntegrityError } from '../../../src/errors';
+import type { BackedUpParameter } from '../../../src/types';
+
+const at = new Date('2026-11-29T13:00:05.123Z');
+const parameters: BackedUpParameter[] = [
+  { Name: '/jenkins/dev/a', Type: 'SecureString', Value: 's', Version: 3 },
+  { Name: '/jenkins/dev/b', Type: 'StringList', Value: 'x,y' },
+];
+
+describe('Function: buildDocument', () => {
+  it('has the compatible top-level fields and format 2 additions', () => {
+    const doc = buildDocument({ env: 'dev', region: 'us-west-2', accountId: '123456789012', startedAt: at, parameters });
+    expect(doc).toEqual({
+      backup_date: '2026-11-29',
+      backup_timestamp: '20261129_130005',
+      environment: 'dev',
+      parameter_count: 2,
+      parameters,
+      format_version: 2,
+      region: 'us-west-2',
+      account_id: '123456789012',
+      tool: { name: 'ssm-backup', version: '1.0.0' },
+    });
+  });
+});
+
+describe('Function: backupObjectKey', () => {
+  it('is {date}/ssm-backup-{env}-{timestamp}.json in UTC', () => {
+    const { date, timestamp } = backupTimestamps(at);
+    expect(backupObjectKey({ backup_date: date, backup_timestamp: timestamp, environment: 'prod' })).toBe('2026-11-29/ssm-backup-prod-20261129_130005.json');
+    expect(backupTimestamps(new Date('2026-01-02T23:59:59Z'))).toEqual({ date: '2026-01-02', timestamp: '20260102_235959' });
+  });
+});
+
+describe('Function: encodeDocument', () => {
+  it('gives the SHA-256 of exactly the bytes it returns', () => {
+    const encoded = encodeDocument(buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: at, parameters }));
+    const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    expect(encoded.sha256Hex).toBe(createHash('sha256').update(encoded.body).digest('hex'));
+    expect(Buffer.from(encoded.sha256Base64, 'base64').toString('hex')).toBe(encoded.sha256Hex);
+  });
+});
+
+describe('Function: decodeDocument', () => {
+  it('reads the old collector\'s format (no format_version, no region)', () => {
+    const old = JSON.stringify({ backup_date: '2025-10-01', backup_timestamp: '20251001_130000', environment: 'dev', parameter_count: 1, parameters: [{ Name: '/a/dev/x', Type: 'String', Value: 'v', Version: 1, LastModifiedDate: '2025-09-01T00:00:00+00:00', ARN: 'arn', DataType: 'text' }] });
+    const doc = decodeDocument(old, 'old.json');
+    expect(doc.format_version).toBeUndefined();
+    expect(doc.parameters[0]!.Name).toBe('/a/dev/x');
+  });
+
+  it.each([
+    ['not JSON', '{"parameters": [', /not valid JSON/],
+    ['no parameters', '{"backup_date":"d"}', /no parameters array/],
+    ['missing environment', '{"backup_date":"d","backup_timestamp":"t","parameters":[],"parameter_count":0}', /environment is missing/],
+    ['count mismatch', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":2}', /parameter_count says 2 but the document holds 0/],
+    ['bad parameter', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}', /parameters\[0\] \(\/a\)/],
+    ['newer format', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":0,"format_version":9}', /format_version 9/],
+  ])('refuses %s with an IntegrityError', (_label, body, message) => {
+    expect(() => decodeDocument(body, 'x.json')).toThrow(IntegrityError);
+    expect(() => decodeDocument(body, 'x.json')).toThrow(message);
+  });
+
+  it('never puts a value into its messages', () => {
+    const body = '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}';
+    expect(() => decodeDocument(body, 'x.json')).not.toThrow(/secret-zz/);
+  });
+});
+
+describe('Property: encode then decode', () => {
+  const parameterArb = fc.record(
+    {
+      Name: fc.stringMatching(/^\/[a-zA-Z0-9_.\-/]{1,60}$/),
+      Type: fc.constantFrom('String' as const, 'StringList' as const, 'SecureString' as const),
+      Value: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 5 }).map((items) => items.join(','))),
+      Version: fc.integer({ min: 1, max: 100 }),
+      Description: fc.string({ unit: 'grapheme', maxLength: 40 }),
+      Tier: fc.constantFrom('Standard' as const, 'Advanced' as const, 'Intelligent-Tiering' as const),
+      DataType: fc.constantFrom('text', 'aws:ec2:image'),
+      AllowedPattern: fc.string({ maxLength: 20 }),
+    },
+    { requiredKeys: ['Name', 'Type', 'Value'] },
+  );
+
+  it('is the identity for arbitrary parameters', () => {
+    fc.assert(
+      fc.property(fc.array(parameterArb, { maxLength: 20 }), fc.constantFrom('dev', 'prod', 'qa.1'), (params, env) => {
+        const doc = buildDocument({ env, region: 'us-west-2', accountId: '123456789012', startedAt: at, parameters: params });
+        const decoded = decodeDocument(encodeDocument(doc).body, 'prop');
+        expect(decoded).toEqual(doc);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
