@@ -14,6 +14,8 @@ export interface FaultProxyOptions {
 export interface FaultProxy {
   endpoint: string;
   stats: { forwarded: number; throttled: number };
+  /** Runs before a request is forwarded, with its X-Amz-Target and body: a test's way to change the world mid-run. */
+  beforeForward?: (amzTarget: string, body: Buffer) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,22 +52,28 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return;
     }
     stats.forwarded++;
-    const upstream = httpRequest(
-      { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      res.writeHead(502);
-      res.end();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      await proxy.beforeForward?.(amzTarget, body);
+      const upstream = httpRequest(
+        { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      upstream.end(body);
     });
-    req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return {
+  const proxy: FaultProxy = {
     endpoint: `http://127.0.0.1:${port}`,
     stats,
     close: () =>
@@ -74,4 +82,5 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         server.close(() => resolve());
       }),
   };
+  return proxy;
 }

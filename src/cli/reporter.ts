@@ -54,7 +54,7 @@ export function logRegionSummary(logger: Logger, s: RegionSummary): void {
       logger.info(fields, `[${s.region}] DRY RUN: ${s.parameterCount} parameters, nothing uploaded${calls}${time}`);
       return;
     case 'empty':
-      logger.warn(fields, `[${s.region}] WARNING: no parameter matched; nothing uploaded, latest.txt untouched`);
+      logger.warn(fields, `[${s.region}] WARNING: no parameter matched (besides the backup's own SSM keys); nothing uploaded, latest.txt untouched`);
       return;
     case 'failed':
       logger.error(fields, `[${s.region}] FAILED: ${s.error?.message}`);

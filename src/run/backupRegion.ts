@@ -3,6 +3,7 @@ import { buildDocument, backupObjectKey, encodeDocument } from '../backup/docume
 import { BackupStore, type Encryption } from '../backup/store';
 import { IncompleteCaptureError } from '../errors';
 import { collectParameters } from '../ssm/collect';
+import { isWiringKey } from '../ssm/keys';
 import type { RegionSummary, RunListener } from './events';
 
 export interface RegionBackupInput {
@@ -49,8 +50,9 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
     ...extra,
   });
 
-  // Nothing matched: upload nothing and leave latest.txt alone; a person should look (exit 3).
-  if (collected.parameters.length === 0) return summary('empty');
+  // Nothing matched but the runner's own wiring keys: the environment is empty or misnamed. Upload
+  // nothing and leave latest.txt alone; a person should look (exit 3).
+  if (collected.parameters.every((p) => isWiringKey(p.Name, env))) return summary('empty');
 
   const doc = buildDocument({ env, region, accountId: input.accountId, startedAt, parameters: collected.parameters });
   const key = backupObjectKey(doc);

@@ -1,3 +1,4 @@
+import { isWiringKey } from '../../../src/ssm/keys';
 import { belongsToEnvironment, validateEnvironment, validateRegion } from '../../../src/ssm/selection';
 import { UsageError } from '../../../src/errors';
 
@@ -36,5 +37,19 @@ describe('Function: validateRegion', () => {
   });
   it.each(['US-WEST-2', 'uswest2', 'us-west', 'mars-1', 'us-west-2; rm'])('refuses %s naming the option', (r) => {
     expect(() => validateRegion(r, '--regions')).toThrow(new RegExp(`--regions: '.*' is not an AWS region name`));
+  });
+});
+
+describe('Function: isWiringKey', () => {
+  it.each([
+    ['/jenkins/dev/backup/regions', true],
+    ['/jenkins/dev/backup/s3-bucket-name', true],
+    ['/jenkins/dev/backup/us-west-2/s3-bucket-name', true],
+    ['/jenkins/dev/backup/us-west-2/other', false],
+    ['/jenkins/dev/backup/a/b/s3-bucket-name', false],
+    ['/jenkins/prod/backup/regions', false],
+    ['/jenkins/dev/app/regions', false],
+  ])('%s -> %p', (name, expected) => {
+    expect(isWiringKey(name, 'dev')).toBe(expected);
   });
 });

@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const CLI = resolve(__dirname, '..', '..', 'bin', 'ssm-backup.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, in its own process. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; echo?: boolean } = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d);
+      if (options.echo) process.stdout.write(d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err.push(d);
+      if (options.echo) process.stderr.write(d);
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+  });
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The project's one test command (`npm test`). It installs what it needs, then runs every level:
+# types, unit + Pulumi mocks, end to end on moto, the Jenkinsfile harness and lint.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+step "moto server (local virtual environment)"
+npx tsx -e "require('./scripts/lib/moto').ensureMotoInstalled(console.log)"
+
+step "typecheck and build"
+npx tsc --noEmit -p tsconfig.json
+npm run --silent build
+
+step "unit and Pulumi mock tests"
+npx jest --selectProjects unit pulumi --randomize
+
+step "end-to-end tests: the built CLI against moto server"
+npx jest --selectProjects e2e
+
+step "pipeline tests: the real Jenkinsfile on Groovy 2.4, and lint"
+bash scripts/pipeline-test.sh

@@ -1,0 +1,187 @@
+import groovy.json.JsonOutput
+
+/**
+ * Tests of the real Jenkinsfile, run by PipelineHarness. The runner is scripted per region:
+ * `outcomes` maps "env region" to the exit code its backup returns (default 0).
+ */
+File root = new File(getClass().protectionDomain.codeSource.location.path).parentFile.parentFile.parentFile
+File jenkinsfile = new File(root, 'Jenkinsfile')
+
+PipelineHarness harness(Map opts = [:]) {
+    Map regions = opts.regions ?: [dev: ['ap-northeast-1', 'us-west-2', 'us-east-1'], prod: ['ap-northeast-1', 'us-west-2']]
+    Map outcomes = opts.outcomes ?: [:]
+    PipelineHarness h = new PipelineHarness(jenkinsfile: opts.jenkinsfile, params: opts.params ?: [:])
+    if (opts.timer) {
+        h.causes = ['hudson.triggers.TimerTrigger$TimerTriggerCause']
+    }
+    if (opts.env) {
+        h.env.putAll(opts.env)
+    }
+    h.shHandler = { String script ->
+        def regionsCall = script =~ /ssm-backup regions --env (\S+)/
+        if (regionsCall) {
+            return JsonOutput.toJson(regions[regionsCall[0][1]])
+        }
+        def backupCall = script =~ /ssm-backup backup --env (\S+) --region (\S+).*--summary-file (\S+)/
+        if (backupCall) {
+            String environment = backupCall[0][1]
+            String region = backupCall[0][2]
+            int code = outcomes["${environment} ${region}".toString()] ?: 0
+            String status = [0: 'ok', 1: 'failed', 2: 'failed', 3: 'empty'][code]
+            Map regionSummary = [region: region, status: status, parameterCount: code == 0 ? 12 : 0]
+            if (code == 0) {
+                regionSummary.key = "2026-11-29/ssm-backup-${environment}-20261129_130000.json".toString()
+            }
+            h.files[backupCall[0][3]] = JsonOutput.toJson([environment: environment, status: status, regions: [regionSummary]])
+            return code
+        }
+        return 0
+    }
+    return h
+}
+
+Map tests = [:]
+
+tests['declares the job as the old one did: parameters, options, agent'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile).run()
+    assert run.parameterDefinitions.find { it.name == 'ENVIRONMENT' }.choices == ['dev', 'prod']
+    Map dryRun = run.parameterDefinitions.find { it.name == 'DRY_RUN' }
+    assert dryRun.type == 'boolean' && dryRun.defaultValue == false
+    assert run.options.timestamps
+    assert run.options.timeout == [time: 60, unit: 'MINUTES']
+    assert run.options.buildDiscarder == [logRotator: [daysToKeepStr: '30', numToKeepStr: '100']]
+    assert run.options.disableConcurrentBuilds
+    assert run.agentLabel == 'ec2-fleet'
+}
+
+tests['the nightly cron is 13:00 UTC, as the old job'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile).run()
+    assert run.triggers == [[cron: '0 13 * * *']]
+}
+
+tests['prepare checks Node, installs with npm ci and builds, before any backup'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile).run()
+    List scripts = run.shScripts()
+    assert scripts[0] == 'node --version'
+    assert scripts[1].startsWith('npm ci')
+    assert scripts[2] == 'npx --no-install ssm-backup --version'
+    assert scripts.findIndexOf { it.contains('ssm-backup backup') } > 2
+}
+
+tests['three regions run in order as three stages, each with a 10-minute timeout'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'dev']).run()
+    assert run.stageNames() == ['Prepare', 'Back up', 'Resolve regions', 'Backup ap-northeast-1', 'Backup us-west-2', 'Backup us-east-1']
+    assert run.stages.every { it.status == 'SUCCESS' }
+    assert run.currentBuild.currentResult == 'SUCCESS'
+    List backups = run.shScripts().findAll { it.contains('ssm-backup backup') }
+    assert backups == ['ap-northeast-1', 'us-west-2', 'us-east-1'].collect {
+        "npx --no-install ssm-backup backup --env dev --region ${it} --summary-file backup-summaries/dev-${it}.json".toString()
+    }
+    List timeouts = run.stepsNamed('timeout')
+    assert timeouts*.stage == ['Backup ap-northeast-1', 'Backup us-west-2', 'Backup us-east-1']
+    assert timeouts.every { it.args == [time: 10, unit: 'MINUTES'] }
+}
+
+tests['a failing second region stops the third and fails the build'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'dev'], outcomes: ['dev us-west-2': 1]).run()
+    assert run.stageStatus('Backup ap-northeast-1') == 'SUCCESS'
+    assert run.stageStatus('Backup us-west-2') == 'FAILURE'
+    assert !run.stageNames().contains('Backup us-east-1')
+    assert !run.shScripts().any { it.contains('--region us-east-1') }
+    assert run.currentBuild.currentResult == 'FAILURE'
+    assert run.currentBuild.description.contains('dev us-east-1: not started')
+}
+
+tests['exit 3 marks the build UNSTABLE and the next region still runs'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'dev'], outcomes: ['dev ap-northeast-1': 3]).run()
+    assert run.stageStatus('Backup ap-northeast-1') == 'UNSTABLE'
+    assert run.stageStatus('Backup us-west-2') == 'SUCCESS'
+    assert run.stageStatus('Backup us-east-1') == 'SUCCESS'
+    assert run.currentBuild.currentResult == 'UNSTABLE'
+    assert run.stepsNamed('slackSend').isEmpty()
+}
+
+tests['a configuration error (exit 2) fails the build like any failure'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'prod'], outcomes: ['prod ap-northeast-1': 2]).run()
+    assert run.stageStatus('Backup ap-northeast-1') == 'FAILURE'
+    assert !run.stageNames().contains('Backup us-west-2')
+    assert run.currentBuild.currentResult == 'FAILURE'
+}
+
+tests['DRY_RUN passes --dry-run to every region'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'prod', DRY_RUN: true]).run()
+    List backups = run.shScripts().findAll { it.contains('ssm-backup backup') }
+    assert backups.size() == 2 && backups.every { it.contains(' --dry-run ') }
+    PipelineRun real = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'prod']).run()
+    assert !real.shScripts().any { it.contains('--dry-run') }
+}
+
+tests['a manual build backs up only the chosen environment'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'prod']).run()
+    List backups = run.shScripts().findAll { it.contains('ssm-backup ') && !it.contains('--version') }
+    assert backups.every { it.contains('--env prod') }
+    assert run.stageNames().containsAll(['Backup ap-northeast-1', 'Backup us-west-2'])
+}
+
+tests['the nightly timer build backs up every environment, each region as its own stage'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, timer: true).run()
+    assert run.stageNames() == ['Prepare', 'Back up',
+        'Resolve regions dev', 'Backup dev ap-northeast-1', 'Backup dev us-west-2', 'Backup dev us-east-1',
+        'Resolve regions prod', 'Backup prod ap-northeast-1', 'Backup prod us-west-2']
+    assert run.currentBuild.currentResult == 'SUCCESS'
+}
+
+tests['nightly: a failed dev region stops dev, prod still gets its backup, the build fails'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, timer: true, outcomes: ['dev ap-northeast-1': 1]).run()
+    assert run.stageStatus('Backup dev ap-northeast-1') == 'FAILURE'
+    assert !run.stageNames().contains('Backup dev us-west-2')
+    assert run.stageStatus('Backup prod ap-northeast-1') == 'SUCCESS'
+    assert run.stageStatus('Backup prod us-west-2') == 'SUCCESS'
+    assert run.currentBuild.currentResult == 'FAILURE'
+}
+
+tests['summaries are archived and make the description: status, count, key per region'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'dev'], outcomes: ['dev us-east-1': 3]).run()
+    assert run.stepsNamed('archiveArtifacts')*.args == [[artifacts: 'backup-summaries/*.json', allowEmptyArchive: true]]
+    assert run.currentBuild.description.split('<br>') as List == [
+        'dev ap-northeast-1: ok, 12 parameters, 2026-11-29/ssm-backup-dev-20261129_130000.json',
+        'dev us-west-2: ok, 12 parameters, 2026-11-29/ssm-backup-dev-20261129_130000.json',
+        'dev us-east-1: empty, 0 parameters, -',
+    ]
+    assert run.echoes.any { it.startsWith('Backup summary\ndev ap-northeast-1: ok') }
+}
+
+tests['nothing with values is archived: only the summary files'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile).run()
+    assert run.stepsNamed('archiveArtifacts').every { it.args.artifacts == 'backup-summaries/*.json' }
+    assert !run.shScripts().any { it.contains('> ') || it.contains('tee ') }
+}
+
+tests['the failure notification fires only on failure, and Slack only with a channel'] = {
+    PipelineRun ok = harness(jenkinsfile: jenkinsfile, env: [SLACK_CHANNEL: '#ops']).run()
+    assert ok.stepsNamed('slackSend').isEmpty()
+    PipelineRun failed = harness(jenkinsfile: jenkinsfile, env: [SLACK_CHANNEL: '#ops'], outcomes: ['dev ap-northeast-1': 1]).run()
+    List slack = failed.stepsNamed('slackSend')
+    assert slack.size() == 1
+    assert slack[0].args.channel == '#ops' && slack[0].args.color == 'danger'
+    assert slack[0].args.message.contains('FAILURE')
+    PipelineRun quiet = harness(jenkinsfile: jenkinsfile, outcomes: ['dev ap-northeast-1': 1]).run()
+    assert quiet.stepsNamed('slackSend').isEmpty()
+    assert quiet.currentBuild.currentResult == 'FAILURE'
+    assert quiet.echoes.any { it.startsWith('SSM backup FAILURE') }
+}
+
+int passed = 0
+int failed = 0
+tests.each { String name, Closure test ->
+    try {
+        test()
+        passed++
+        println "  ok   ${name}"
+    } catch (Throwable e) {
+        failed++
+        println "  FAIL ${name}\n${e.toString().readLines().collect { '       ' + it }.join('\n')}"
+    }
+}
+println "\npipeline: ${passed} passed, ${failed} failed"
+System.exit(failed ? 1 : 0)
