@@ -17,6 +17,7 @@ npx tsx -e "require('./scripts/lib/moto').ensureMotoInstalled(console.log)"
 
 step "typecheck and build"
 npx tsc --noEmit -p tsconfig.json
+npx tsc --noEmit -p pulumi/tsconfig.json
 npm run --silent build
 
 step "unit and Pulumi mock tests"

@@ -1,0 +1,31 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { parseStackConfig } from './config';
+import { createBackupStack } from './stack';
+
+const config = new pulumi.Config();
+const stackConfig = parseStackConfig({
+  projectName: config.get('projectName'),
+  environment: config.get('environment'),
+  regions: config.getObject<unknown>('regions'),
+  defaultRegion: config.get('defaultRegion'),
+  retentionDays: config.getNumber('retentionDays'),
+  noncurrentRetentionDays: config.getNumber('noncurrentRetentionDays'),
+  createKmsKeys: config.getBoolean('createKmsKeys'),
+  kmsKeyIds: config.getObject<unknown>('kmsKeyIds'),
+});
+
+// Bucket names hold the account id, so it is looked up before any resource is declared.
+export = async () => {
+  const identity = await aws.getCallerIdentity({});
+  const created = createBackupStack(stackConfig, identity.accountId);
+  const home = created.regions.find((r) => r.region === stackConfig.defaultRegion)!;
+  return {
+    buckets: Object.fromEntries(created.regions.map((r) => [r.region, { name: r.bucket.bucket, arn: r.bucket.arn }])),
+    // The single-region stack's exports, for whatever reads them.
+    bucketNameOutput: home.bucket.bucket,
+    bucketArn: home.bucket.arn,
+    ssmBackupBucketParameter: created.legacyBucketNameParameter.name,
+    regionsParameter: created.regionsParameter.name,
+  };
+};
