@@ -10,6 +10,7 @@ import { isAwsError } from '../aws/errorKinds';
 import { IntegrityError } from '../errors';
 
 export const LATEST_KEY = 'latest.txt';
+const COUNT_METADATA = 'parameter-count';
 
 export type Encryption = { kind: 'AES256' } | { kind: 'aws:kms'; keyId: string };
 
@@ -17,6 +18,7 @@ export interface StoredObject {
   key: string;
   size: number;
   lastModified?: Date;
+  parameterCount?: number;
 }
 
 /** One region's backup bucket: the only code that talks to S3. */
@@ -26,8 +28,8 @@ export class BackupStore {
     readonly bucket: string,
   ) {}
 
-  /** Uploads with server-side encryption and an S3-checked SHA-256. */
-  async put(key: string, body: Buffer, sha256Base64: string, encryption: Encryption): Promise<void> {
+  /** Uploads with server-side encryption and an S3-checked SHA-256; the count rides along as metadata for `list`. */
+  async put(key: string, body: Buffer, sha256Base64: string, encryption: Encryption, parameterCount: number): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -36,9 +38,17 @@ export class BackupStore {
         ContentType: 'application/json',
         ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: sha256Base64,
+        Metadata: { [COUNT_METADATA]: String(parameterCount) },
         ...encryptionHeaders(encryption),
       }),
     );
+  }
+
+  /** Size, time and parameter count of one object, without reading it. */
+  async describe(key: string): Promise<StoredObject> {
+    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+    const count = head.Metadata?.[COUNT_METADATA];
+    return { key, size: head.ContentLength ?? 0, lastModified: head.LastModified, parameterCount: count === undefined ? undefined : Number(count) };
   }
 
   /** The upload is good only if S3 reports the same size, checksum and encryption. */

@@ -2,7 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { TOOL } from '../backup/document';
 import { ExitCode } from '../errors';
 import { registerBackup } from './commands/backup';
+import { registerList } from './commands/list';
 import { registerRegions } from './commands/regions';
+import { registerRestore } from './commands/restore';
+import { registerVerify } from './commands/verify';
 import { CommandContext, type Streams } from './context';
 
 export function buildProgram(context: CommandContext): Command {
@@ -17,6 +20,9 @@ export function buildProgram(context: CommandContext): Command {
     });
   registerBackup(program, context);
   registerRegions(program, context);
+  registerList(program, context);
+  registerVerify(program, context);
+  registerRestore(program, context);
   return program;
 }
 

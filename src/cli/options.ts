@@ -69,3 +69,10 @@ export function resolveCommon(options: CommonOptions): ResolvedCommon {
 export function encryptionOf(kmsKeyId: string | undefined): Encryption {
   return kmsKeyId ? { kind: 'aws:kms', keyId: kmsKeyId } : { kind: 'AES256' };
 }
+
+/** `26h`, `90m`, `2d`, `3600s` to milliseconds. */
+export function duration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration such as 26h, 90m or 2d');
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}

@@ -35,6 +35,19 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
       case 'region-done':
         logRegionSummary(logger, event.summary);
         return;
+      case 'backup-loaded':
+        logger.info({ event: event.type, origin: event.origin, count: event.count }, `read ${event.origin}: ${event.count} parameters (S3 checksum ${event.checksum})`);
+        return;
+      case 'live-collected':
+        logger.info({ event: event.type, region: event.region, count: event.count }, `[${event.region}] live: ${event.count} parameters in the environment`);
+        return;
+      case 'apply-progress': {
+        const now = Date.now();
+        if (event.done !== event.total && now - lastProgressAt < progressIntervalMs) return;
+        lastProgressAt = now;
+        logger.info({ event: event.type, region: event.region, done: event.done, total: event.total }, `[${event.region}] written ${event.done}/${event.total}`);
+        return;
+      }
       case 'retry':
         logger.debug({ event: event.type, region: event.region, ...event.retry }, `[${event.region}] ${event.retry.operation} ${event.retry.code}, retry ${event.retry.attempt} in ${event.retry.delayMs} ms`);
         return;

@@ -64,7 +64,7 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   }
 
   const store = new BackupStore(clients.s3, bucket);
-  await store.put(key, encoded.body, encoded.sha256Base64, input.encryption);
+  await store.put(key, encoded.body, encoded.sha256Base64, input.encryption, doc.parameter_count);
   listener({ type: 'uploaded', region, bucket, key, bytes });
   await store.verify(key, { size: bytes, sha256Base64: encoded.sha256Base64, encryption: input.encryption });
   await store.writeLatest(key, input.encryption);

@@ -10,7 +10,10 @@ export type RunEvent =
   | { type: 'uploaded'; region: string; bucket: string; key: string; bytes: number }
   | { type: 'verified'; region: string; bucket: string; key: string }
   | { type: 'region-done'; summary: RegionSummary }
-  | { type: 'retry'; region: string; retry: RetryEvent };
+  | { type: 'retry'; region: string; retry: RetryEvent }
+  | { type: 'backup-loaded'; origin: string; count: number; checksum: string }
+  | { type: 'live-collected'; region: string; count: number }
+  | { type: 'apply-progress'; region: string; done: number; total: number };
 
 export type RunListener = (event: RunEvent) => void;
 

@@ -1,0 +1,91 @@
+import {
+  AddTagsToResourceCommand,
+  PutParameterCommand,
+  RemoveTagsFromResourceCommand,
+  type PutParameterCommandInput,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import PQueue from 'p-queue';
+import { errorCodeOf } from '../aws/errorKinds';
+import type { BackedUpParameter } from '../types';
+import type { PlanEntry, RestorePlan } from './plan';
+
+export interface ApplyOptions {
+  ssm: SSMClient;
+  plan: RestorePlan;
+  backup: BackedUpParameter[];
+  live: BackedUpParameter[];
+  overwrite: boolean;
+  /** PutParameter has a low quota (about 3 per second by default): writes are paced to this. */
+  writesPerSecond: number;
+  concurrency: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ApplyResult {
+  created: string[];
+  updated: string[];
+  skipped: string[];
+  failed: { name: string; code: string }[];
+}
+
+/**
+ * Writes the plan: creates, and updates only with `overwrite`. A failed parameter is recorded by name
+ * (with the service's error code, never its message, which may echo the value) and the rest go on.
+ */
+export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
+  const backup = new Map(options.backup.map((p) => [p.Name, p]));
+  const live = new Map(options.live.map((p) => [p.Name, p]));
+  const result: ApplyResult = { created: [], updated: [], skipped: [], failed: [] };
+  const writes = options.plan.entries.filter((e) => e.action === 'create' || (e.action === 'update' && options.overwrite));
+  result.skipped = options.plan.entries.filter((e) => e.action === 'update' && !options.overwrite).map((e) => e.name);
+  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency), intervalCap: Math.max(1, options.writesPerSecond), interval: 1000, strict: true });
+  let done = 0;
+  await Promise.all(
+    writes.map((entry) =>
+      queue.add(async () => {
+        try {
+          await write(options.ssm, entry, backup.get(entry.name)!, live.get(entry.name));
+          (entry.action === 'create' ? result.created : result.updated).push(entry.name);
+        } catch (error) {
+          result.failed.push({ name: entry.name, code: errorCodeOf(error) });
+        }
+        options.onProgress?.(++done, writes.length);
+      }),
+    ),
+  );
+  for (const list of [result.created, result.updated]) list.sort();
+  result.failed.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return result;
+}
+
+async function write(ssm: SSMClient, entry: PlanEntry, parameter: BackedUpParameter, current: BackedUpParameter | undefined): Promise<void> {
+  const create = entry.action === 'create';
+  const input: PutParameterCommandInput = {
+    Name: parameter.Name,
+    Value: parameter.Value,
+    Type: parameter.Type,
+    Description: parameter.Description ?? '',
+    Tier: parameter.Tier === 'Advanced' ? 'Advanced' : 'Standard',
+    DataType: parameter.DataType ?? 'text',
+    ...(parameter.AllowedPattern ? { AllowedPattern: parameter.AllowedPattern } : {}),
+    ...(parameter.Policies?.length ? { Policies: policiesInput(parameter) } : {}),
+    ...(parameter.Type === 'SecureString' && entry.action !== 'unchanged' && entry.kms?.keyId ? { KeyId: entry.kms.keyId } : {}),
+    // PutParameter refuses Tags together with Overwrite: tags on an update go through AddTagsToResource.
+    ...(create ? { Tags: parameter.Tags?.length ? parameter.Tags : undefined } : { Overwrite: true }),
+  };
+  await ssm.send(new PutParameterCommand(input));
+  if (!create && parameter.Tags) await syncTags(ssm, parameter, current);
+}
+
+/** The listed form ([{PolicyText, ...}]) back to the JSON array string PutParameter takes. */
+export function policiesInput(parameter: BackedUpParameter): string {
+  return JSON.stringify((parameter.Policies ?? []).map((p) => JSON.parse(p.PolicyText ?? '{}')));
+}
+
+async function syncTags(ssm: SSMClient, parameter: BackedUpParameter, current: BackedUpParameter | undefined): Promise<void> {
+  const wanted = parameter.Tags ?? [];
+  const stale = (current?.Tags ?? []).filter((t) => !wanted.some((w) => w.Key === t.Key)).map((t) => t.Key);
+  if (stale.length) await ssm.send(new RemoveTagsFromResourceCommand({ ResourceType: 'Parameter', ResourceId: parameter.Name, TagKeys: stale }));
+  if (wanted.length) await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: parameter.Name, Tags: wanted }));
+}
