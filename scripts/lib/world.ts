@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { PutParameterCommand, SSMClient, type PutParameterCommandInput } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient, paginateDescribeParameters, type PutParameterCommandInput } from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
 
 /** Local AWS for tests, the demo and the benchmark: moto, laid out as the Pulumi stack lays out AWS. */
@@ -99,4 +99,40 @@ export async function putParameters(endpoint: string, region: string, parameters
   const ssm = ssmClient(endpoint, region);
   const queue = new PQueue({ concurrency });
   await Promise.all(parameters.map((p) => queue.add(() => ssm.send(new PutParameterCommand({ Overwrite: p.Tags ? undefined : true, ...p })))));
+}
+
+export interface LiveParameter {
+  Name: string;
+  Type: string;
+  Value: string;
+  Description?: string;
+  Tier?: string;
+  Tags: { Key: string; Value: string }[];
+}
+
+/** Everything of an environment in a region as SSM holds it now, straight from the SDK (no runner code). */
+export async function snapshot(endpoint: string, region: string, env: string): Promise<Map<string, LiveParameter>> {
+  const ssm = ssmClient(endpoint, region);
+  const out = new Map<string, LiveParameter>();
+  const metas: { Name: string; Description?: string; Tier?: string }[] = [];
+  for await (const page of paginateDescribeParameters({ client: ssm }, {})) {
+    for (const m of page.Parameters ?? []) if (m.Name?.includes(`/${env}/`)) metas.push({ Name: m.Name, Description: m.Description, Tier: m.Tier });
+  }
+  for (let i = 0; i < metas.length; i += 10) {
+    const batch = metas.slice(i, i + 10);
+    const got = await ssm.send(new GetParametersCommand({ Names: batch.map((m) => m.Name), WithDecryption: true }));
+    for (const p of got.Parameters ?? []) {
+      const meta = batch.find((m) => m.Name === p.Name)!;
+      const tags = await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: p.Name! }));
+      out.set(p.Name!, {
+        Name: p.Name!,
+        Type: p.Type!,
+        Value: p.Value!,
+        Description: meta.Description || undefined,
+        Tier: meta.Tier,
+        Tags: (tags.TagList ?? []).map((t) => ({ Key: t.Key!, Value: t.Value! })).sort((a, b) => (a.Key < b.Key ? -1 : 1)),
+      });
+    }
+  }
+  return out;
 }

@@ -1,0 +1,185 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { AddTagsToResourceCommand, DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { startMoto, type Moto } from '../../scripts/lib/moto';
+import { deployStack, localEnv, putParameters, s3Client, secretValue, snapshot, ssmClient, type LiveParameter, type SeedParameter } from '../../scripts/lib/world';
+import { CliSession, leakedSecrets, readObject } from './support';
+
+jest.setTimeout(180_000);
+
+const REGIONS = ['ap-northeast-1', 'us-west-2'];
+const TARGET = 'us-west-2';
+const DR_REGION = 'eu-west-1';
+let moto: Moto;
+let buckets: Record<string, string>;
+const secrets = new Set<string>();
+const session = new CliSession(() => localEnv(moto.endpoint));
+let backupKey: string;
+let backedUp: Map<string, LiveParameter>;
+
+/** A set that exercises every attribute a restore must keep. */
+function seedSet(region: string): SeedParameter[] {
+  const set: SeedParameter[] = [];
+  for (let i = 0; i < 24; i++) {
+    const name = `/svc/dev/${region}/p${String(i).padStart(2, '0')}`;
+    const tags = i % 4 === 0 ? [{ Key: 'team', Value: `t${i}` }, { Key: 'tier', Value: 'gold' }] : undefined;
+    if (i % 3 === 0) set.push({ Name: name, Type: 'SecureString', Value: secretValue(`r${i}`), Description: `secret ${i}`, Tags: tags });
+    else if (i % 3 === 1) set.push({ Name: name, Type: 'StringList', Value: `a,b ,${i},,ü€`, Tags: tags });
+    else set.push({ Name: name, Type: 'String', Value: secretValue(`s${i}`), Description: i % 2 ? undefined : `plain ${i}`, Tags: tags });
+  }
+  set.push({ Name: `/svc/dev/${region}/advanced`, Type: 'SecureString', Tier: 'Advanced', Value: `${secretValue('adv')}${'z'.repeat(5000)}`, Description: 'advanced' });
+  return set;
+}
+
+function comparable(map: Map<string, LiveParameter>, names?: Iterable<string>) {
+  const wanted = names ? new Set(names) : undefined;
+  return [...map.values()].filter((p) => !wanted || wanted.has(p.Name)).sort((a, b) => (a.Name < b.Name ? -1 : 1));
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  ({ buckets } = await deployStack(moto.endpoint, { env: 'dev', regions: REGIONS }));
+  for (const region of REGIONS) {
+    const set = seedSet(region);
+    await putParameters(moto.endpoint, region, set);
+    for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+  }
+  const backup = await session.run(['backup', '--env', 'dev', '--with-tags']);
+  expect(backup.code).toBe(0);
+  backupKey = (await readObject(moto.endpoint, TARGET, buckets[TARGET]!, 'latest.txt')).trim();
+  backedUp = await snapshot(moto.endpoint, TARGET, 'dev');
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe('restore round trip (built CLI against moto)', () => {
+  const deleted = ['p01', 'p05', 'p12'].map((s) => `/svc/dev/${TARGET}/${s}`);
+  const valueChanged = ['p02', 'p07'].map((s) => `/svc/dev/${TARGET}/${s}`);
+  const descriptionChanged = `/svc/dev/${TARGET}/p03`;
+  const tagsChanged = `/svc/dev/${TARGET}/p08`;
+  const extra = `/svc/dev/${TARGET}/added-later`;
+
+  beforeAll(async () => {
+    const ssm = ssmClient(moto.endpoint, TARGET);
+    for (const name of deleted) await ssm.send(new DeleteParameterCommand({ Name: name }));
+    for (const name of valueChanged) {
+      const before = backedUp.get(name)!;
+      await ssm.send(new PutParameterCommand({ Name: name, Type: before.Type as 'String', Value: `${before.Value}-changed`, Overwrite: true }));
+    }
+    const d = backedUp.get(descriptionChanged)!;
+    await ssm.send(new PutParameterCommand({ Name: d.Name, Type: d.Type as 'String', Value: d.Value, Description: 'edited by hand', Overwrite: true }));
+    await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: tagsChanged, Tags: [{ Key: 'team', Value: 'someone-else' }] }));
+    await ssm.send(new PutParameterCommand({ Name: extra, Type: 'String', Value: 'extra' }));
+  });
+
+  it('verify --against-live reports the drift by name and exits 1', async () => {
+    const result = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--against-live']);
+    expect(result.code).toBe(1);
+    for (const name of deleted) expect(result.stdout).toContain(`MISSING   ${name}`);
+    expect(result.stdout).toContain(`EXTRA     ${extra}`);
+    expect(result.stdout).toContain(`CHANGED   ${valueChanged[0]} (value)`);
+    expect(result.stdout).toContain(`CHANGED   ${descriptionChanged} (description)`);
+    expect(result.stdout).toContain(`CHANGED   ${tagsChanged} (tags)`);
+    expect(result.stderr).toMatch(/3 missing, 1 extra, 4 changed/);
+  });
+
+  it('the plan shows exactly the changes, by name, and writes nothing', async () => {
+    const planFile = session.summaryPath('plan');
+    const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--plan-file', planFile]);
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+    const byAction = (action: string) => plan.entries.filter((e: { action: string }) => e.action === action).map((e: { name: string }) => e.name).sort();
+    expect(byAction('create')).toEqual(deleted.sort());
+    expect(byAction('update')).toEqual([...valueChanged, descriptionChanged, tagsChanged].sort());
+    expect(plan.extra).toEqual([extra]);
+    expect(plan.entries.find((e: { name: string }) => e.name === descriptionChanged).differences).toEqual(['description']);
+    expect(result.stdout).toContain(`UPDATE    ${valueChanged[0]} (value) [skipped without --overwrite]`);
+    expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(deleted[0]!)).toBe(false);
+  });
+
+  it('--apply without --overwrite recreates only the deleted parameters', async () => {
+    const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/3 created, 0 updated, 4 updates skipped/);
+    const now = await snapshot(moto.endpoint, TARGET, 'dev');
+    expect(comparable(now, deleted)).toEqual(comparable(backedUp, deleted));
+    expect(now.get(valueChanged[0]!)!.Value).toBe(`${backedUp.get(valueChanged[0]!)!.Value}-changed`);
+    expect(now.get(descriptionChanged)!.Description).toBe('edited by hand');
+  });
+
+  it('--apply --overwrite gives back exactly the backed-up set (names, values, types, descriptions, tiers, tags)', async () => {
+    const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply', '--overwrite']);
+    expect(result.code).toBe(0);
+    const now = await snapshot(moto.endpoint, TARGET, 'dev');
+    expect(comparable(now, backedUp.keys())).toEqual(comparable(backedUp));
+    expect(now.has(extra)).toBe(true);
+    const after = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--against-live']);
+    expect(after.stdout).not.toMatch(/MISSING|CHANGED/);
+    console.log(
+      `round trip: ${backedUp.size} parameters backed up; ${deleted.length} deleted, ${valueChanged.length + 2} changed, 1 added; ` +
+        `${deleted.length + valueChanged.length + 2} restored; ${comparable(now, backedUp.keys()).length}/${backedUp.size} equal after restore`,
+    );
+  });
+
+  it('restores into a third region from another region\'s bucket (--source-region)', async () => {
+    const result = await session.run(['restore', '--env', 'dev', '--region', DR_REGION, '--source-region', TARGET, '--apply']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`-> ${DR_REGION}`);
+    const dr = await snapshot(moto.endpoint, DR_REGION, 'dev');
+    expect(comparable(dr)).toEqual(comparable(backedUp));
+  });
+
+  it('refuses a backup of another environment before writing anything (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-foreign-'));
+    try {
+      const file = join(dir, 'dev.json');
+      writeFileSync(file, await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey));
+      const result = await session.run(['restore', '--env', 'prod', '--region', TARGET, '--from', `file:${file}`, '--apply']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/is a backup of environment 'dev', not 'prod'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('list shows the backups newest first with counts, marking latest', async () => {
+    const result = await session.run(['list', '--env', 'dev', '--region', TARGET]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`* ${backupKey}`);
+    expect(result.stdout).toMatch(new RegExp(`${backupKey.replace(/[.]/g, '\\.')}.* ${backedUp.size} parameters`));
+  });
+
+  it('verify passes a good object, catches a damaged one, and fails on --max-age', async () => {
+    const good = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--from', backupKey]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/S3 checksum matched/);
+
+    const original = await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey);
+    const damaged = original.replace('"StringList"', '"String"    ');
+    await s3Client(moto.endpoint, TARGET).send(new PutObjectCommand({ Bucket: buckets[TARGET], Key: backupKey, Body: damaged, ServerSideEncryption: 'AES256' }));
+    const bad = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--from', backupKey]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/IntegrityError: .* has no SHA-256 checksum/);
+
+    await s3Client(moto.endpoint, TARGET).send(new PutObjectCommand({ Bucket: buckets[TARGET], Key: backupKey, Body: original.slice(0, 500), ServerSideEncryption: 'AES256', ChecksumAlgorithm: 'SHA256' }));
+    const truncated = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--from', backupKey]);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toMatch(/is not valid JSON/);
+
+    await new Promise((r) => setTimeout(r, 2_100));
+    const stale = await session.run(['verify', '--env', 'dev', '--region', 'ap-northeast-1', '--max-age', '1s']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/the newest backup \(.*\) is .* old; at most/);
+    const fresh = await session.run(['verify', '--env', 'dev', '--region', 'ap-northeast-1', '--max-age', '26h']);
+    expect(fresh.code).toBe(0);
+  });
+
+  it('never prints or writes a seeded value', () => {
+    expect(secrets.size).toBeGreaterThan(20);
+    expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
+  });
+});
