@@ -27,7 +27,7 @@ export function registerRestore(program: Command, context: CommandContext): void
     .option('--apply', 'write: create missing parameters (and update changed ones with --overwrite)')
     .option('--overwrite', 'with --apply, also update parameters that differ')
     .option('--kms-key-id <key>', 'KMS key for SecureStrings whose backed-up key is not usable in the target region')
-    .option('--write-rps <n>', 'PutParameter calls per second (its default quota is about 3)', integer(1, 100), 3);
+    .option('--write-rps <n>', 'PutParameter calls per second (its default quota is about 3)', integer(1, 1000), 3);
   addCommonOptions(command, { multiRegion: false }).action(async (options: RestoreOptions) => {
     const common = resolveCommon(options);
     if (options.sourceRegion) validateRegion(options.sourceRegion, '--source-region');
@@ -59,7 +59,8 @@ export function registerRestore(program: Command, context: CommandContext): void
       `restored into ${targetRegion}: ${applied.created.length} created, ${applied.updated.length} updated, ${applied.skipped.length} updates skipped (no --overwrite), ${applied.failed.length} failed`,
     );
     if (applied.skipped.length) logger.info({ event: 'skipped' }, `skipped updates: ${applied.skipped.join(', ')}`);
-    await context.writeSummary(options.summaryFile, { plan: result.plan.counts, ...applied });
+    const api = context.clientsFor(common.clientSettings)(targetRegion).stats.toJSON();
+    await context.writeSummary(options.summaryFile, { plan: result.plan.counts, ...applied, api });
     if (applied.failed.length) context.reportError(new RestoreFailedError(applied.failed));
   });
 }

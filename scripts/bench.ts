@@ -1,0 +1,208 @@
+/**
+ * The benchmark: for N parameters in one region on moto, the runner's wall time, API calls by
+ * operation against the minimum, retries and peak RSS; again through a proxy throttling 30% of SSM
+ * calls; once at the default request cap; the bare calls alone (moto's own floor); and a restore.
+ *
+ *   npm run bench                 N = 2,000 and 10,000
+ *   npm run bench -- --n 500      other sizes, comma-separated
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DeleteParametersCommand, GetParametersCommand, paginateDescribeParameters } from '@aws-sdk/client-ssm';
+import PQueue from 'p-queue';
+import { runCli } from './lib/cli';
+import { startFaultProxy } from './lib/faultProxy';
+import { assertLocalEndpoint } from './lib/localOnly';
+import { startMoto } from './lib/moto';
+import { deployStack, localEnv, putParameters, secretValue, ssmClient, type SeedParameter } from './lib/world';
+
+const REGION = 'us-west-2';
+const MOTO_PAGE = 10;
+const AWS_PAGE = 50;
+const RSS_PROBE = resolve(__dirname, 'lib', 'rssProbe.js');
+/** The stack's per-region and legacy bucket keys: parameters of the environment like any other. */
+const WIRING_KEYS = 2;
+
+interface Row {
+  run: string;
+  n: number;
+  t: number;
+  wall: number;
+  calls: Record<string, number>;
+  total: number;
+  minimumMoto: number;
+  minimumAws: number;
+  retries: number;
+  rssMb: number;
+  complete: string;
+}
+
+function parseSizes(argv: string[]): number[] {
+  const i = argv.indexOf('--n');
+  const text = i >= 0 ? argv[i + 1] : undefined;
+  const sizes = (text ?? '2000,10000').split(',').map((s) => Number(s.replace(/_/g, '')));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--n takes whole numbers, e.g. --n 2000,10000');
+  return sizes;
+}
+
+/** Mostly small values, every tenth one 6 KB (Advanced), a fifth SecureString: a realistic mix. */
+function benchParameters(env: string, n: number): SeedParameter[] {
+  return Array.from({ length: n }, (_, i) => {
+    const name = `/bench/${env}/svc${i % 50}/p${String(i).padStart(6, '0')}`;
+    if (i % 10 === 0) return { Name: name, Type: 'String', Tier: 'Advanced', Value: `${secretValue('big')}${'x'.repeat(6000)}` };
+    if (i % 5 === 1) return { Name: name, Type: 'SecureString', Value: secretValue(`s${i}`) };
+    return { Name: name, Type: 'String', Value: `value-${i}-${'v'.repeat(60)}` };
+  });
+}
+
+async function runBackup(label: string, n: number, t: number, env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
+  try {
+    const summaryFile = join(dir, 'summary.json');
+    const rssFile = join(dir, 'rss');
+    const started = performance.now();
+    const result = await runCli(['backup', '--env', 'dev', '--region', REGION, '--summary-file', summaryFile, '--log-level', 'warn', ...extraArgs], {
+      ...env,
+      NODE_OPTIONS: `--require ${RSS_PROBE}`,
+      RSS_PROBE_FILE: rssFile,
+    });
+    const wall = (performance.now() - started) / 1000;
+    if (result.code !== 0) throw new Error(`${label}: runner exited ${result.code}\n${result.stderr}`);
+    const region = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
+    const captured = region.parameterCount - WIRING_KEYS;
+    return {
+      run: label,
+      n,
+      t,
+      wall,
+      calls: region.api.calls,
+      total: region.api.total,
+      minimumMoto: Math.ceil(t / MOTO_PAGE) + Math.ceil(region.parameterCount / 10),
+      minimumAws: Math.ceil(t / AWS_PAGE) + Math.ceil(region.parameterCount / 10),
+      retries: region.api.totalRetries,
+      rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 / 1024,
+      complete: captured === n ? 'yes' : `NO (${captured}/${n})`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same listing and fetching done with bare SDK calls and nothing else: what moto itself costs. */
+async function bareCalls(endpoint: string, env: string): Promise<{ wall: number; calls: number }> {
+  const ssm = ssmClient(endpoint, REGION);
+  const started = performance.now();
+  const names: string[] = [];
+  let calls = 0;
+  for await (const page of paginateDescribeParameters({ client: ssm, pageSize: 50 }, { ParameterFilters: [{ Key: 'Name', Option: 'Contains', Values: [env] }] })) {
+    calls++;
+    for (const p of page.Parameters ?? []) if (p.Name?.includes(`/${env}/`)) names.push(p.Name);
+  }
+  const queue = new PQueue({ concurrency: 4 });
+  const batches = [];
+  for (let i = 0; i < names.length; i += 10) batches.push(names.slice(i, i + 10));
+  await Promise.all(batches.map((b) => queue.add(() => ssm.send(new GetParametersCommand({ Names: b, WithDecryption: true })))));
+  calls += batches.length;
+  return { wall: (performance.now() - started) / 1000, calls };
+}
+
+function table(rows: Row[]): string {
+  const head = ['run', 'N', 'T', 'wall s', 'calls (Describe+Get+other)', 'min moto / AWS', 'retries', 'peak RSS MB', 'complete'];
+  const lines = rows.map((r) => {
+    const other = r.total - (r.calls.DescribeParameters ?? 0) - (r.calls.GetParameters ?? 0);
+    return [
+      r.run,
+      String(r.n),
+      String(r.t),
+      r.wall.toFixed(1),
+      `${r.total} (${r.calls.DescribeParameters ?? 0}+${r.calls.GetParameters ?? 0}+${other})`,
+      `${r.minimumMoto} / ${r.minimumAws}`,
+      String(r.retries),
+      r.rssMb.toFixed(0),
+      r.complete,
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const sizes = parseSizes(process.argv.slice(2));
+  const moto = await startMoto({ log: console.log });
+  assertLocalEndpoint(moto.endpoint);
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  try {
+    for (const [index, n] of sizes.entries()) {
+      await moto.reset();
+      await deployStack(moto.endpoint, { env: 'dev', regions: [REGION], regionsKey: false });
+      const others = Math.round(n / 10);
+      process.stdout.write(`seeding ${n} dev + ${others} prod parameters in ${REGION}... `);
+      const seedStart = performance.now();
+      await putParameters(moto.endpoint, REGION, [...benchParameters('dev', n), ...benchParameters('prod', others)], 16);
+      console.log(`${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
+      // All parameters of the region: the seeded ones and the stack's keys.
+      const t = n + others + WIRING_KEYS;
+      const env = localEnv(moto.endpoint);
+
+      rows.push(await runBackup('cap off', n, t, env, ['--max-rps', '0']));
+      const bare = await bareCalls(moto.endpoint, 'dev');
+      notes.push(`N=${n}: the same listing and fetching as bare SDK calls (concurrency 4, no runner): ${bare.wall.toFixed(1)} s for ${bare.calls} calls (moto's floor)`);
+      const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0.3, seed: n });
+      try {
+        const row = await runBackup('30% throttled', n, t, localEnv(proxy.endpoint), ['--max-rps', '0']);
+        notes.push(`N=${n}: the proxy throttled ${proxy.stats.throttled} of ${proxy.stats.throttled + proxy.stats.forwarded} calls`);
+        rows.push(row);
+      } finally {
+        await proxy.close();
+      }
+      if (index === 0) rows.push(await runBackup('default cap (20/s)', n, t, env, []));
+      console.log(table(rows));
+    }
+
+    // Restore of 1,000 parameters into an empty region with writes uncapped; then, at the default
+    // pace of 3 writes a second, of 100 parameters deleted from the backed-up region.
+    await moto.reset();
+    await deployStack(moto.endpoint, { env: 'dev', regions: [REGION], regionsKey: false });
+    const restoreSet = benchParameters('dev', 1000);
+    await putParameters(moto.endpoint, REGION, restoreSet, 16);
+    const env = localEnv(moto.endpoint);
+    const backup = await runCli(['backup', '--env', 'dev', '--region', REGION, '--log-level', 'warn'], env);
+    if (backup.code !== 0) throw new Error(`restore bench: backup exited ${backup.code}`);
+    const deleted = restoreSet.slice(0, 100).map((p) => p.Name);
+    const ssm = ssmClient(moto.endpoint, REGION);
+    for (let i = 0; i < deleted.length; i += 10) await ssm.send(new DeleteParametersCommand({ Names: deleted.slice(i, i + 10) }));
+    for (const [label, target, args] of [
+      ['restore 1000 into an empty region, writes uncapped', 'eu-west-1', ['--source-region', REGION, '--write-rps', '1000', '--max-rps', '0', '--concurrency', '8']],
+      ['restore 100 deleted, default 3 writes/s', REGION, []],
+    ] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
+      const summaryFile = join(dir, 's.json');
+      const started = performance.now();
+      const restore = await runCli(['restore', '--env', 'dev', '--region', target, '--apply', '--summary-file', summaryFile, '--log-level', 'warn', ...args], env);
+      const wall = (performance.now() - started) / 1000;
+      if (restore.code !== 0) throw new Error(`${label}: exited ${restore.code}\n${restore.stderr}`);
+      const s = JSON.parse(readFileSync(summaryFile, 'utf8'));
+      const puts = s.api.calls.PutParameter ?? 0;
+      notes.push(
+        `${label}: ${wall.toFixed(1)} s, ${s.created.length} created, ${s.failed.length} failed; ` +
+          `${s.api.total} calls (${puts} PutParameter, ${s.api.total - puts} reads and setup), ${s.api.totalRetries} retries`,
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await moto.stop();
+  }
+  console.log(`\nssm-backup benchmark, one region on moto ${'5.2.5'}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(table(rows));
+  console.log(`\nminimum = ceil(T/P) listing pages + ceil(N'/10) GetParameters, N' = N + the ${WIRING_KEYS} bucket keys; P = 10 on moto (its page size), 50 on AWS.`);
+  console.log('moto pages the filtered result, so the runner lists ceil(matching/10) pages there, fewer than ceil(T/10).');
+  for (const note of notes) console.log(`- ${note}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
