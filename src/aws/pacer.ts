@@ -5,7 +5,11 @@ export interface PacerOptions {
   maxInFlight: number;
   /** Cap on requests started per second; 0 or undefined for no cap. */
   maxRps?: number;
+  now?: () => number;
 }
+
+/** Throttles that arrive together answer one burst: the limit is cut at most once per window. */
+const DECREASE_WINDOW_MS = 1_000;
 
 /**
  * Paces one region's requests: a hard cap on the start rate (so applications reading SSM at the same
@@ -16,9 +20,12 @@ export class Pacer {
   private readonly queue: PQueue;
   private readonly maxInFlight: number;
   private successesSinceChange = 0;
+  private lastDecreaseAt = -Infinity;
+  private readonly now: () => number;
 
   constructor(options: PacerOptions) {
     this.maxInFlight = Math.max(1, options.maxInFlight);
+    this.now = options.now ?? Date.now;
     this.queue = new PQueue({
       concurrency: this.maxInFlight,
       ...(options.maxRps ? { intervalCap: options.maxRps, interval: 1000, strict: true } : {}),
@@ -34,8 +41,11 @@ export class Pacer {
   }
 
   onThrottled(): void {
-    this.queue.concurrency = Math.max(1, Math.floor(this.queue.concurrency / 2));
     this.successesSinceChange = 0;
+    const now = this.now();
+    if (now - this.lastDecreaseAt < DECREASE_WINDOW_MS) return;
+    this.lastDecreaseAt = now;
+    this.queue.concurrency = Math.max(1, Math.floor(this.queue.concurrency / 2));
   }
 
   onSuccess(): void {

@@ -29,6 +29,11 @@ export function integer(min: number, max: number) {
   };
 }
 
+/** `--from` for the commands that read a backup (verify, restore). */
+export function addSourceOption(command: Command): Command {
+  return command.option('--from <source>', 'latest, an object key, or file:PATH', 'latest');
+}
+
 export function addCommonOptions(command: Command, { multiRegion }: { multiRegion: boolean }): Command {
   command
     .option('--env <name>', 'environment: parameters whose name contains /<name>/')

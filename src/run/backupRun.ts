@@ -87,6 +87,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
         status: 'failed',
         bucket,
         durationMs: now().getTime() - regionStart.getTime(),
+        api: clients.stats.toJSON(),
         error: { name: failure.name, message: failure.message },
       };
       summaries.push(summary);

@@ -36,8 +36,8 @@ export interface RegionSummary {
     totalRetries: number;
     throttled: number;
     /** ceil(N/10) GetParameters calls for the N captured; listing pages depend on all parameters in the region. */
-    minimumFetchCalls: number;
-    listPages: number;
+    minimumFetchCalls?: number;
+    listPages?: number;
   };
   error?: { name: string; message: string };
 }

@@ -45,6 +45,8 @@ Map tests = [:]
 tests['declares the job as the old one did: parameters, options, agent'] = {
     PipelineRun run = harness(jenkinsfile: jenkinsfile).run()
     assert run.parameterDefinitions.find { it.name == 'ENVIRONMENT' }.choices == ['dev', 'prod']
+    // The nightly build's list and the choices must not drift apart.
+    assert run.binding.getVariable('ENVIRONMENTS') == ['dev', 'prod']
     Map dryRun = run.parameterDefinitions.find { it.name == 'DRY_RUN' }
     assert dryRun.type == 'boolean' && dryRun.defaultValue == false
     assert run.options.timestamps

@@ -26,6 +26,7 @@ class PipelineHarness {
         GroovyShell shell = new GroovyShell(this.class.classLoader, binding, config)
         PipelineScript script = (PipelineScript) shell.parse(jenkinsfile.text, 'Jenkinsfile')
         script.attach(run)
+        run.binding = binding
         binding.setVariable('env', run.env)
         binding.setVariable('params', run.params)
         binding.setVariable('currentBuild', run.currentBuild)
@@ -37,6 +38,7 @@ class PipelineHarness {
 
 class PipelineRun {
     PipelineHarness harness
+    Binding binding
     Map env = [:]
     Map params = [:]
     CurrentBuild currentBuild = new CurrentBuild()

@@ -4,7 +4,7 @@ import { RestoreFailedError } from '../../errors';
 import { formatPlan } from '../../restore/plan';
 import { runRestore } from '../../run/restoreRun';
 import { validateRegion } from '../../ssm/selection';
-import { addCommonOptions, integer, resolveCommon, type CommonOptions } from '../options';
+import { addCommonOptions, addSourceOption, integer, resolveCommon, type CommonOptions } from '../options';
 import type { CommandContext } from '../context';
 
 interface RestoreOptions extends CommonOptions {
@@ -21,14 +21,13 @@ export function registerRestore(program: Command, context: CommandContext): void
   const command = program
     .command('restore')
     .description('plan (default) or --apply a backup back into SSM in --region; never prints values')
-    .option('--from <source>', 'latest, an object key, or file:PATH', 'latest')
     .option('--source-region <region>', "read the backup from this region's bucket (disaster recovery into a new region)")
     .option('--plan-file <path>', 'write the plan as JSON (names and differing fields only)')
     .option('--apply', 'write: create missing parameters (and update changed ones with --overwrite)')
     .option('--overwrite', 'with --apply, also update parameters that differ')
     .option('--kms-key-id <key>', 'KMS key for SecureStrings whose backed-up key is not usable in the target region')
     .option('--write-rps <n>', 'PutParameter calls per second (its default quota is about 3)', integer(1, 1000), 3);
-  addCommonOptions(command, { multiRegion: false }).action(async (options: RestoreOptions) => {
+  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(async (options: RestoreOptions) => {
     const common = resolveCommon(options);
     if (options.sourceRegion) validateRegion(options.sourceRegion, '--source-region');
     const { logger } = context.start(options);

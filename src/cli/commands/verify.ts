@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseSource } from '../../backup/source';
 import { ExitCode } from '../../errors';
 import { runVerify } from '../../run/verifyRun';
-import { addCommonOptions, duration, resolveCommon, type CommonOptions } from '../options';
+import { addCommonOptions, addSourceOption, duration, resolveCommon, type CommonOptions } from '../options';
 import type { CommandContext } from '../context';
 
 interface VerifyOptions extends CommonOptions {
@@ -15,10 +15,9 @@ export function registerVerify(program: Command, context: CommandContext): void 
   const command = program
     .command('verify')
     .description('check a stored backup (checksum, parse, count, environment); optionally drift against live SSM and the age of the newest backup')
-    .option('--from <source>', 'latest, an object key, or file:PATH', 'latest')
     .option('--against-live', 'report drift against SSM now: missing, extra, changed (by name, never values)')
     .option('--max-age <duration>', 'also fail when the newest backup is older than this (e.g. 26h)', duration);
-  addCommonOptions(command, { multiRegion: false }).action(async (options: VerifyOptions) => {
+  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(async (options: VerifyOptions) => {
     const common = resolveCommon(options);
     const { logger } = context.start(options);
     const region = options.region ?? common.homeRegion;

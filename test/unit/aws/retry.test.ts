@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { createRegionClients } from '../../../src/aws/clients';
 import { AwsCallError, ConfigurationError } from '../../../src/errors';
 
@@ -61,6 +61,18 @@ describe('Middleware: retryPlugin', () => {
         expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 4 }, retries: { GetParameter: 3 }, throttled: 3 });
         expect(onRetry).toHaveBeenCalledTimes(3);
         expect(onRetry.mock.calls[0][0]).toMatchObject({ operation: 'GetParameter', throttled: true, code: 'ThrottlingException' });
+      },
+    );
+  });
+
+  it('retries a throttled PutParameter the same way (restore writes)', async () => {
+    await withServer(
+      (n) => (n <= 2 ? { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' } : { status: 200 }),
+      async (endpoint, requests) => {
+        const c = clients(endpoint);
+        await c.ssm.send(new PutParameterCommand({ Name: '/a/dev/x', Value: 'v', Type: 'String' }));
+        expect(requests()).toBe(3);
+        expect(c.stats.toJSON()).toMatchObject({ calls: { PutParameter: 3 }, retries: { PutParameter: 2 } });
       },
     );
   });
