@@ -26,5 +26,5 @@ npx jest --selectProjects unit pulumi --randomize
 step "end-to-end tests: the built CLI against moto server"
 npx jest --selectProjects e2e
 
-step "pipeline tests: the real Jenkinsfile on Groovy 2.4, and lint"
+step "pipeline: lint, then the real Jenkinsfile on Groovy 2.4"
 bash scripts/pipeline-test.sh
