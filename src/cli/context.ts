@@ -59,11 +59,12 @@ export class CommandContext {
     };
   }
 
-  async writeSummary(path: string | undefined, summary: unknown): Promise<void> {
+  /** Writes a machine-readable result (summary, plan): names and counts only, never values. */
+  async writeSummary(path: string | undefined, summary: unknown, what = 'summary'): Promise<void> {
     if (!path) return;
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
-    this.log.info({ event: 'summary-written', path }, `summary written to ${path}`);
+    this.log.info({ event: 'summary-written', path }, `${what} written to ${path}`);
   }
 
   /** A tool error reads as advice; anything else is a bug and keeps its stack at debug level. */

@@ -22,6 +22,8 @@ export interface RestoreRunInput {
   writesPerSecond: number;
   clientsFor: (region: string) => RegionClients;
   listener?: RunListener;
+  /** Called with the plan before anything is written, so it is shown first. */
+  onPlan?: (plan: RestorePlan) => Promise<void> | void;
 }
 
 export interface RestoreRunResult {
@@ -53,6 +55,7 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
     accountId,
     kmsKeyOverride: input.kmsKeyId,
   });
+  await input.onPlan?.(plan);
   if (!input.apply) return { loaded, plan };
   const applied = await applyPlan({
     ssm: target.ssm,

@@ -45,9 +45,11 @@ export function registerRestore(program: Command, context: CommandContext): void
       writesPerSecond: options.writeRps,
       clientsFor: context.clientsFor(common.clientSettings),
       listener: context.reporter(),
+      onPlan: async (plan) => {
+        for (const line of formatPlan(plan, { overwrite: Boolean(options.overwrite) })) context.stdout.write(`${line}\n`);
+        await context.writeSummary(options.planFile, plan, 'plan');
+      },
     });
-    for (const line of formatPlan(result.plan, { overwrite: Boolean(options.overwrite) })) context.stdout.write(`${line}\n`);
-    await context.writeSummary(options.planFile, result.plan);
     const applied = result.applied;
     if (!applied) {
       logger.info({ event: 'plan-only' }, 'plan only: nothing written (add --apply to restore)');
