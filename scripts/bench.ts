@@ -5,6 +5,7 @@
  *
  *   npm run bench                 N = 2,000 and 10,000
  *   npm run bench -- --n 500      other sizes, comma-separated
+ *   npm run bench -- --value-kb 8 every value 8 KB (the memory worst case)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ const AWS_PAGE = 50;
 const RSS_PROBE = resolve(__dirname, 'lib', 'rssProbe.js');
 /** The stack's per-region and legacy bucket keys: parameters of the environment like any other. */
 const WIRING_KEYS = 2;
+const VALUE_KB = parseValueKb(process.argv.slice(2));
 
 interface Row {
   run: string;
@@ -38,6 +40,15 @@ interface Row {
   complete: string;
 }
 
+/** `--value-kb K`: every value K KB instead of the realistic mix (the spec's worst case is 8). */
+function parseValueKb(argv: string[]): number | undefined {
+  const i = argv.indexOf('--value-kb');
+  if (i < 0) return undefined;
+  const kb = Number(argv[i + 1]);
+  if (!(kb > 0 && kb <= 8)) throw new Error('--value-kb takes a size from 1 to 8');
+  return kb;
+}
+
 function parseSizes(argv: string[]): number[] {
   const i = argv.indexOf('--n');
   const text = i >= 0 ? argv[i + 1] : undefined;
@@ -47,9 +58,10 @@ function parseSizes(argv: string[]): number[] {
 }
 
 /** Mostly small values, every tenth one 6 KB (Advanced), a fifth SecureString: a realistic mix. */
-function benchParameters(env: string, n: number): SeedParameter[] {
+function benchParameters(env: string, n: number, valueKb = VALUE_KB): SeedParameter[] {
   return Array.from({ length: n }, (_, i) => {
     const name = `/bench/${env}/svc${i % 50}/p${String(i).padStart(6, '0')}`;
+    if (valueKb) return { Name: name, Type: i % 5 === 1 ? 'SecureString' : 'String', Tier: 'Advanced', Value: `${secretValue(`k${i}`)}${'x'.repeat(valueKb * 1024 - 32)}` };
     if (i % 10 === 0) return { Name: name, Type: 'String', Tier: 'Advanced', Value: `${secretValue('big')}${'x'.repeat(6000)}` };
     if (i % 5 === 1) return { Name: name, Type: 'SecureString', Value: secretValue(`s${i}`) };
     return { Name: name, Type: 'String', Value: `value-${i}-${'v'.repeat(60)}` };
@@ -195,7 +207,7 @@ async function main(): Promise<void> {
   } finally {
     await moto.stop();
   }
-  console.log(`\nssm-backup benchmark, one region on moto ${'5.2.5'}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`\nssm-backup benchmark, one region on moto 5.2.5, ${VALUE_KB ? `every value ${VALUE_KB} KB` : 'realistic value mix'}, ${new Date().toISOString().slice(0, 10)}`);
   console.log(table(rows));
   console.log(`\nminimum = ceil(T/P) listing pages + ceil(N'/10) GetParameters, N' = N + the ${WIRING_KEYS} bucket keys; P = 10 on moto (its page size), 50 on AWS.`);
   console.log('moto pages the filtered result, so the runner lists ceil(matching/10) pages there, fewer than ceil(T/10).');

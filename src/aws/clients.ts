@@ -27,6 +27,12 @@ export interface RegionClients {
 
 const USER_AGENT: [string, string] = ['ssm-backup', '1.0.0'];
 
+/**
+ * The SDK logs nothing useful to an operator here; its one warning ("non-retryable streaming request")
+ * is wrong for this tool, whose retry middleware replays streamed uploads (replayableBody.ts).
+ */
+const quietSdkLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 export function createRegionClients(region: string, settings: ClientSettings): RegionClients {
   const stats = new CallStats();
   const pacer = new Pacer({ maxInFlight: settings.concurrency, maxRps: settings.maxRps });
@@ -36,6 +42,7 @@ export function createRegionClients(region: string, settings: ClientSettings): R
     // One attempt per SDK call: retries are the plugin's (see retry.ts for why).
     maxAttempts: 1,
     customUserAgent: [USER_AGENT],
+    logger: quietSdkLogger,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };

@@ -3,6 +3,7 @@ import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArgum
 import type { CallStats } from './callStats';
 import { isThrottling, isTransient, toToolError } from './errorKinds';
 import type { Pacer } from './pacer';
+import { withFreshBody } from './replayableBody';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -58,7 +59,7 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
       return pRetry(
         async () => {
           stats.recordAttempt(operation);
-          const output = await pacer.run(() => next(args));
+          const output = await pacer.run(() => next(withFreshBody(args)));
           pacer.onSuccess();
           return output;
         },

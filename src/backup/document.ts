@@ -23,7 +23,9 @@ export interface BackupDocument {
 }
 
 export interface EncodedDocument {
-  body: Buffer;
+  /** The object's bytes, one chunk per line group, never joined (the upload streams them). */
+  chunks: Buffer[];
+  size: number;
   sha256Base64: string;
   sha256Hex: string;
 }
@@ -61,10 +63,36 @@ export function backupObjectKey(doc: Pick<BackupDocument, 'backup_date' | 'backu
   return `${doc.backup_date}/ssm-backup-${doc.environment}-${doc.backup_timestamp}.json`;
 }
 
-export function encodeDocument(doc: BackupDocument): EncodedDocument {
-  const body = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8');
-  const digest = createHash('sha256').update(body).digest();
-  return { body, sha256Base64: digest.toString('base64'), sha256Hex: digest.toString('hex') };
+/**
+ * Encodes the document with one parameter per line, so two backups diff cleanly, hashing as it goes.
+ * With `releaseParameters` each parameter is dropped from `doc.parameters` once encoded, so the
+ * values are held once (as bytes), not twice: 10,000 values of 8 KB are 80 MB, not 160.
+ */
+export function encodeDocument(doc: BackupDocument, options: { releaseParameters?: boolean } = {}): EncodedDocument {
+  const { parameters, ...fields } = doc;
+  const { backup_date, backup_timestamp, environment, parameter_count, ...trailing } = fields;
+  const chunks: Buffer[] = [];
+  const hash = createHash('sha256');
+  let size = 0;
+  const push = (text: string) => {
+    const chunk = Buffer.from(text, 'utf8');
+    chunks.push(chunk);
+    hash.update(chunk);
+    size += chunk.length;
+  };
+  const lines = (record: object) => Object.entries(record).filter(([, v]) => v !== undefined).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+
+  push(`{\n${lines({ backup_date, backup_timestamp, environment, parameter_count }).join(',\n')},\n  "parameters": [`);
+  const count = parameters.length;
+  for (let i = 0; i < count; i++) {
+    push(`${i ? ',' : ''}\n    ${JSON.stringify(parameters[i])}`);
+    if (options.releaseParameters) (parameters as (BackedUpParameter | undefined)[])[i] = undefined;
+  }
+  if (options.releaseParameters) parameters.length = 0;
+  const rest = lines(trailing);
+  push(`${count ? '\n  ' : ''}]${rest.length ? `,\n${rest.join(',\n')}` : ''}\n}\n`);
+  const digest = hash.digest();
+  return { chunks, size, sha256Base64: digest.toString('base64'), sha256Hex: digest.toString('hex') };
 }
 
 /** Parses and checks a stored document (either format). Messages name fields, never values. */

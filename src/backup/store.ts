@@ -7,6 +7,8 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { isAwsError } from '../aws/errorKinds';
+import { replayableBody } from '../aws/replayableBody';
+import type { EncodedDocument } from './document';
 import { IntegrityError } from '../errors';
 
 export const LATEST_KEY = 'latest.txt';
@@ -28,16 +30,20 @@ export class BackupStore {
     readonly bucket: string,
   ) {}
 
-  /** Uploads with server-side encryption and an S3-checked SHA-256; the count rides along as metadata for `list`. */
-  async put(key: string, body: Buffer, sha256Base64: string, encryption: Encryption, parameterCount: number): Promise<void> {
+  /**
+   * Uploads, streamed from the encoded chunks, with server-side encryption and an S3-checked SHA-256;
+   * the count rides along as metadata for `list`.
+   */
+  async put(key: string, encoded: EncodedDocument, encryption: Encryption, parameterCount: number): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        Body: body,
+        Body: replayableBody(encoded.chunks),
+        ContentLength: encoded.size,
         ContentType: 'application/json',
         ChecksumAlgorithm: 'SHA256',
-        ChecksumSHA256: sha256Base64,
+        ChecksumSHA256: encoded.sha256Base64,
         Metadata: { [COUNT_METADATA]: String(parameterCount) },
         ...encryptionHeaders(encryption),
       }),

@@ -37,16 +37,17 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   if (collected.vanished.length || collected.undecryptable.length) {
     throw new IncompleteCaptureError(region, collected.vanished, collected.undecryptable);
   }
-  listener({ type: 'collected', region, captured: collected.parameters.length, listPages: collected.listPages, fetchBatches: collected.fetchBatches });
+  const capturedCount = collected.parameters.length;
+  listener({ type: 'collected', region, captured: capturedCount, listPages: collected.listPages, fetchBatches: collected.fetchBatches });
 
   const summary = (status: RegionSummary['status'], extra: Partial<RegionSummary> = {}): RegionSummary => ({
     region,
     status,
     bucket,
-    parameterCount: collected.parameters.length,
+    parameterCount: capturedCount,
     listed: collected.listed,
     durationMs: input.now().getTime() - startedAt.getTime(),
-    api: { ...clients.stats.toJSON(), minimumFetchCalls: Math.ceil(collected.parameters.length / 10), listPages: collected.listPages },
+    api: { ...clients.stats.toJSON(), minimumFetchCalls: Math.ceil(capturedCount / 10), listPages: collected.listPages },
     ...extra,
   });
 
@@ -56,15 +57,16 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
 
   const doc = buildDocument({ env, region, accountId: input.accountId, startedAt, parameters: collected.parameters });
   const key = backupObjectKey(doc);
-  const encoded = encodeDocument(doc);
-  const bytes = encoded.body.length;
+  // From here on the values live once, as the encoded bytes.
+  const encoded = encodeDocument(doc, { releaseParameters: true });
+  const bytes = encoded.size;
   if (input.dryRun) {
-    listener({ type: 'would-upload', region, bucket, key, count: doc.parameter_count, bytes });
+    listener({ type: 'would-upload', region, bucket, key, count: capturedCount, bytes });
     return summary('dry-run', { key, bytes, sha256: encoded.sha256Hex });
   }
 
   const store = new BackupStore(clients.s3, bucket);
-  await store.put(key, encoded.body, encoded.sha256Base64, input.encryption, doc.parameter_count);
+  await store.put(key, encoded, input.encryption, capturedCount);
   listener({ type: 'uploaded', region, bucket, key, bytes });
   await store.verify(key, { size: bytes, sha256Base64: encoded.sha256Base64, encryption: input.encryption });
   await store.writeLatest(key, input.encryption);

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { createRegionClients } from '../../../src/aws/clients';
+import { replayableBody } from '../../../src/aws/replayableBody';
 import { AwsCallError, ConfigurationError } from '../../../src/errors';
 
 /**
@@ -128,5 +131,33 @@ describe('Middleware: retryPlugin', () => {
         expect(requests()).toBe(0);
       },
     );
+  });
+});
+
+describe('Function: replayableBody', () => {
+  it('sends the whole streamed body again on a retried upload', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
+      req.on('end', () => {
+        received.push(Buffer.concat(parts).toString());
+        res.writeHead(received.length === 1 ? 503 : 200, { 'content-type': 'application/xml' });
+        res.end(received.length === 1 ? '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' : '');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 1, maxRps: 0, retryPolicy: fastPolicy });
+      c.s3.config.credentials = async () => credentials;
+      const chunks = [Buffer.from('{"a":'), Buffer.from('1}')];
+      await c.s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: replayableBody(chunks), ContentLength: 7, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: createHash('sha256').update('{"a":1}').digest('base64') }));
+      expect(received).toEqual(['{"a":1}', '{"a":1}']);
+      expect(c.stats.toJSON()).toMatchObject({ calls: { PutObject: 2 }, retries: { PutObject: 1 }, throttled: 1 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -38,8 +38,26 @@ describe('Function: encodeDocument', () => {
   it('gives the SHA-256 of exactly the bytes it returns', () => {
     const encoded = encodeDocument(buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: at, parameters }));
     const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
-    expect(encoded.sha256Hex).toBe(createHash('sha256').update(encoded.body).digest('hex'));
+    expect(encoded.sha256Hex).toBe(createHash('sha256').update(Buffer.concat(encoded.chunks)).digest('hex'));
     expect(Buffer.from(encoded.sha256Base64, 'base64').toString('hex')).toBe(encoded.sha256Hex);
+  });
+});
+
+describe('Function: encodeDocument with releaseParameters', () => {
+  it('writes one parameter per line and drops each parameter once encoded', () => {
+    const owned = buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: at, parameters: parameters.map((p) => ({ ...p })) });
+    const expected = structuredClone(owned);
+    const encoded = encodeDocument(owned, { releaseParameters: true });
+    expect(owned.parameters).toEqual([]);
+    const text = Buffer.concat(encoded.chunks).toString();
+    expect(text.split('\n').filter((line) => line.trimStart().startsWith('{"Name"'))).toHaveLength(2);
+    expect(decodeDocument(text, 'x')).toEqual(expected);
+    expect(encoded.size).toBe(Buffer.byteLength(text));
+  });
+
+  it('encodes an empty parameter list as valid JSON', () => {
+    const empty = buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: at, parameters: [] });
+    expect(JSON.parse(Buffer.concat(encodeDocument(empty).chunks).toString()).parameters).toEqual([]);
   });
 });
 
@@ -88,7 +106,7 @@ describe('Property: encode then decode', () => {
     fc.assert(
       fc.property(fc.array(parameterArb, { maxLength: 20 }), fc.constantFrom('dev', 'prod', 'qa.1'), (params, env) => {
         const doc = buildDocument({ env, region: 'us-west-2', accountId: '123456789012', startedAt: at, parameters: params });
-        const decoded = decodeDocument(encodeDocument(doc).body, 'prop');
+        const decoded = decodeDocument(Buffer.concat(encodeDocument(doc).chunks), 'prop');
         expect(decoded).toEqual(doc);
       }),
       { numRuns: 200 },

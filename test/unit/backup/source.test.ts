@@ -32,25 +32,25 @@ describe('Function: parseSource', () => {
 
 describe('Function: loadBackup', () => {
   it('accepts an object whose stored SHA-256 matches', async () => {
-    serve(encoded.body, encoded.sha256Base64);
+    serve(Buffer.concat(encoded.chunks), encoded.sha256Base64);
     const loaded = await loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store());
     expect(loaded).toMatchObject({ origin: 's3://bucket/k.json', checksum: 'matched', sha256Hex: encoded.sha256Hex });
     expect(loaded.doc).toEqual(doc);
   });
 
   it('refuses bytes that do not match the stored SHA-256', async () => {
-    const damaged = Buffer.from(encoded.body.toString().replace('"v"', '"w"'));
+    const damaged = Buffer.from(Buffer.concat(encoded.chunks).toString().replace('"v"', '"w"'));
     serve(damaged, encoded.sha256Base64);
     await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store())).rejects.toThrow(/is damaged: its bytes do not match/);
   });
 
   it('refuses a format-2 object without a SHA-256 (replaced outside the tool)', async () => {
-    serve(encoded.body);
+    serve(Buffer.concat(encoded.chunks));
     await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store())).rejects.toThrow(IntegrityError);
   });
 
   it('refuses a backup of another environment', async () => {
-    serve(encoded.body, encoded.sha256Base64);
+    serve(Buffer.concat(encoded.chunks), encoded.sha256Base64);
     await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'prod', store())).rejects.toThrow(ConfigurationError);
   });
 

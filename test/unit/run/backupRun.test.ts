@@ -27,8 +27,12 @@ function standardWorld(options: { failGetParametersIn?: string; emptyIn?: string
     return { Parameters: input.Names.map((n) => param(n, 'SECRET-unit-value')) };
   });
   const uploaded = new Map<string, Buffer>();
-  s3Mock.on(PutObjectCommand).callsFake((input: { Key: string; Body: Buffer | string }) => {
-    uploaded.set(input.Key, Buffer.from(input.Body));
+  s3Mock.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: string | AsyncIterable<Buffer> }) => {
+    // The backup streams its chunks; latest.txt is a string.
+    const parts: Buffer[] = [];
+    if (typeof input.Body === 'string') parts.push(Buffer.from(input.Body));
+    else for await (const chunk of input.Body) parts.push(Buffer.from(chunk));
+    uploaded.set(input.Key, Buffer.concat(parts));
     return {};
   });
   s3Mock.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
