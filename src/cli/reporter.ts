@@ -4,6 +4,7 @@ import type { RegionSummary, RunEvent } from '../run/events';
 /** Maps run events to log lines a person can follow in a terminal or a Jenkins console. */
 export function createReporter(logger: Logger, progressIntervalMs = 2_000): (event: RunEvent) => void {
   let lastProgressAt = 0;
+  const listingDoneSeen = new Set<string>();
   return (event) => {
     switch (event.type) {
       case 'regions-resolved':
@@ -13,8 +14,11 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
         logger.info({ event: event.type, region: event.region, bucket: event.bucket }, `[${event.region}] region ${event.index + 1}/${event.total}, bucket ${event.bucket}`);
         return;
       case 'progress': {
+        // At most one line per interval, plus the moment listing ends and the moment fetching ends.
         const now = Date.now();
-        if (!event.listingDone && now - lastProgressAt < progressIntervalMs) return;
+        const milestone = (event.listingDone && !listingDoneSeen.has(event.region)) || (event.listingDone && event.fetched === event.listed);
+        if (event.listingDone) listingDoneSeen.add(event.region);
+        if (!milestone && now - lastProgressAt < progressIntervalMs) return;
         lastProgressAt = now;
         const listing = event.listingDone ? `described ${event.listed}` : `described ${event.listed} so far`;
         logger.info({ event: event.type, region: event.region, listed: event.listed, fetched: event.fetched }, `[${event.region}] ${listing}, fetched ${event.fetched}/${event.listed}`);
