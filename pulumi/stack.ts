@@ -21,6 +21,7 @@ export interface RegionResources {
   policy: aws.s3.BucketPolicy;
   bucketNameParameter: aws.ssm.Parameter;
   kmsKey?: aws.kms.Key;
+  kmsAlias?: aws.kms.Alias;
 }
 
 export interface BackupStack {
@@ -28,6 +29,8 @@ export interface BackupStack {
   legacyBucketNameParameter: aws.ssm.Parameter;
   regionsParameter: aws.ssm.Parameter;
 }
+
+export const kmsAliasName = (c: StackConfig) => `alias/${c.projectName}-ssm-backup-${c.environment}`;
 
 export const bucketName = (c: StackConfig, accountId: string, region: string) => `${c.projectName}-ssm-backup-${c.environment}-${accountId}-${region}`;
 
@@ -86,6 +89,7 @@ function regionResources(config: StackConfig, accountId: string, region: string)
   });
 
   let kmsKey: aws.kms.Key | undefined;
+  let kmsAlias: aws.kms.Alias | undefined;
   let kmsKeyId: pulumi.Input<string> | undefined;
   if (config.kms.kind === 'create') {
     kmsKey = new aws.kms.Key(`ssm-backup-key-${region}`, {
@@ -96,6 +100,8 @@ function regionResources(config: StackConfig, accountId: string, region: string)
       tags,
     });
     kmsKeyId = kmsKey.arn;
+    // The same alias name in every region, so one `ssm-backup --kms-key-id` serves them all.
+    kmsAlias = new aws.kms.Alias(`ssm-backup-key-alias-${region}`, { region, name: kmsAliasName(config), targetKeyId: kmsKey.keyId });
   } else if (config.kms.kind === 'existing') {
     kmsKeyId = config.kms.keyIds[region];
   }
@@ -148,5 +154,5 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     description: `SSM Parameter Store backup S3 bucket name for ${region}`,
     tags: { Environment: config.environment, ManagedBy: 'Pulumi' },
   });
-  return { region, bucket, versioning, encryption, lifecycle, publicAccessBlock, policy, bucketNameParameter, kmsKey };
+  return { region, bucket, versioning, encryption, lifecycle, publicAccessBlock, policy, bucketNameParameter, kmsKey, kmsAlias };
 }

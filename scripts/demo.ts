@@ -4,8 +4,7 @@
  * deleting some parameters, and the restore. Prints where each backup went and a one-screen summary.
  */
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './lib/cli';

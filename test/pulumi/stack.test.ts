@@ -27,7 +27,7 @@ pulumi.runtime.setMocks(
       created.push({ type: args.type, name: args.name, inputs: plain(args.inputs) });
       const state: Record<string, unknown> = { ...args.inputs };
       if (args.type === 'aws:s3/bucket:Bucket') state.arn = `arn:aws:s3:::${args.inputs.bucket}`;
-      if (args.type === 'aws:kms/key:Key') state.arn = `arn:aws:kms:${args.inputs.region}:${ACCOUNT}:key/${args.name}`;
+      if (args.type === 'aws:kms/key:Key') Object.assign(state, { arn: `arn:aws:kms:${args.inputs.region}:${ACCOUNT}:key/${args.name}`, keyId: `${args.name}-id` });
       return { id: `${args.name}-id`, state };
     },
     call: (args) => (args.token === 'aws:index/getCallerIdentity:getCallerIdentity' ? { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: 'ci' } : {}),
@@ -180,6 +180,7 @@ describe('Stack: a default region that is not first, custom retention, KMS', () 
     await build({ ...base, regions: ['ap-northeast-1', 'us-west-2'], createKmsKeys: true });
     for (const region of ['ap-northeast-1', 'us-west-2']) {
       expect(one('aws:kms/key:Key', region).inputs).toMatchObject({ enableKeyRotation: true });
+      expect(one('aws:kms/alias:Alias', region).inputs).toMatchObject({ name: 'alias/jenkins-infra-ssm-backup-dev', targetKeyId: `ssm-backup-key-${region}-id` });
       expect(one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', region).inputs.rules[0]).toEqual({
         applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/ssm-backup-key-${region}` },
         bucketKeyEnabled: true,
