@@ -58,6 +58,12 @@ export function backupTimestamps(at: Date): { date: string; timestamp: string } 
   return { date, timestamp: `${date.replaceAll('-', '')}_${iso.slice(11, 19).replaceAll(':', '')}` };
 }
 
+/** The inverse of backupTimestamps: `YYYYMMDD_HHMMSS` (UTC) to a Date. */
+export function timestampToDate(timestamp: string | undefined): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(timestamp ?? '');
+  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
+}
+
 /** `{YYYY-MM-DD}/ssm-backup-{env}-{YYYYMMDD_HHMMSS}.json` */
 export function backupObjectKey(doc: Pick<BackupDocument, 'backup_date' | 'backup_timestamp' | 'environment'>): string {
   return `${doc.backup_date}/ssm-backup-${doc.environment}-${doc.backup_timestamp}.json`;

@@ -37,7 +37,7 @@ export async function loadBackup(source: BackupSource, env: string, store?: Back
   let body: Buffer;
   let origin: string;
   let key: string | undefined;
-  let checksum: LoadedBackup['checksum'] = 'not-applicable';
+  let stored: string | undefined;
   if (source.kind === 'file') {
     origin = `file:${source.path}`;
     body = await readFile(source.path).catch((error: NodeJS.ErrnoException) => {
@@ -48,14 +48,13 @@ export async function loadBackup(source: BackupSource, env: string, store?: Back
     key = source.kind === 'key' ? source.key : await store.readLatest();
     if (!key) throw new ConfigurationError(`s3://${store.bucket}/latest.txt does not exist: no backup has completed in this bucket yet`);
     origin = `s3://${store.bucket}/${key}`;
-    const object = await store.get(key);
-    body = object.body;
-    const actual = createHash('sha256').update(body).digest('base64');
-    if (object.sha256Base64 && object.sha256Base64 !== actual) {
-      throw new IntegrityError(`${origin} is damaged: its bytes do not match the SHA-256 S3 stored with it`);
-    }
-    checksum = object.sha256Base64 ? 'matched' : 'absent';
+    ({ body, sha256Base64: stored } = await store.get(key));
   }
+  const digest = createHash('sha256').update(body).digest();
+  if (stored && stored !== digest.toString('base64')) {
+    throw new IntegrityError(`${origin} is damaged: its bytes do not match the SHA-256 S3 stored with it`);
+  }
+  const checksum: LoadedBackup['checksum'] = source.kind === 'file' ? 'not-applicable' : stored ? 'matched' : 'absent';
   const doc = decodeDocument(body, origin);
   if (checksum === 'absent' && (doc.format_version ?? 1) >= FORMAT_VERSION) {
     throw new IntegrityError(`${origin} has no SHA-256 checksum, though ssm-backup always stores one: it was replaced or modified outside the tool`);
@@ -63,5 +62,5 @@ export async function loadBackup(source: BackupSource, env: string, store?: Back
   if (doc.environment !== env) {
     throw new ConfigurationError(`${origin} is a backup of environment '${doc.environment}', not '${env}'; refusing to use it`);
   }
-  return { doc, origin, key, bytes: body.length, sha256Hex: createHash('sha256').update(body).digest('hex'), checksum };
+  return { doc, origin, key, bytes: body.length, sha256Hex: digest.toString('hex'), checksum };
 }

@@ -37,7 +37,7 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
   const listener = input.listener ?? (() => {});
   const sourceRegion = input.sourceRegion ?? input.targetRegion;
   const target = input.clientsFor(input.targetRegion);
-  const loaded = await loadFromRegion(input, sourceRegion);
+  const { loaded } = await loadFromRegion(input, sourceRegion);
   listener({ type: 'backup-loaded', origin: loaded.origin, count: loaded.doc.parameter_count, checksum: loaded.checksum });
 
   const accountId = await accountIdOf(target);
@@ -70,12 +70,17 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
   return { loaded, plan, applied };
 }
 
+/** Reads a backup from a file, or from the region's bucket (whose store is returned for further use). */
 export async function loadFromRegion(
   input: { env: string; homeRegion: string; from: BackupSource; clientsFor: (region: string) => RegionClients },
   region: string,
-): Promise<LoadedBackup> {
-  if (input.from.kind === 'file') return loadBackup(input.from, input.env);
+): Promise<{ loaded: LoadedBackup; store?: BackupStore }> {
+  if (input.from.kind === 'file') return { loaded: await loadBackup(input.from, input.env) };
+  const store = await regionStore(input, region);
+  return { loaded: await loadBackup(input.from, input.env, store), store };
+}
+
+export async function regionStore(input: { env: string; homeRegion: string; clientsFor: (region: string) => RegionClients }, region: string): Promise<BackupStore> {
   const clients = input.clientsFor(region);
-  const bucket = await resolveBucket({ env: input.env, region, homeRegion: input.homeRegion, ssm: clients.ssm });
-  return loadBackup(input.from, input.env, new BackupStore(clients.s3, bucket));
+  return new BackupStore(clients.s3, await resolveBucket({ env: input.env, region, homeRegion: input.homeRegion, ssm: clients.ssm }));
 }

@@ -1,11 +1,11 @@
 import type { RegionClients } from '../aws/clients';
-import type { BackupSource } from '../backup/source';
-import { BackupStore } from '../backup/store';
+import { timestampToDate } from '../backup/document';
+import type { BackupSource, LoadedBackup } from '../backup/source';
+import type { BackupStore } from '../backup/store';
 import { planRestore } from '../restore/plan';
 import type { Difference } from '../restore/compare';
-import { resolveBucket } from '../ssm/buckets';
 import { collectParameters } from '../ssm/collect';
-import { loadFromRegion } from './restoreRun';
+import { loadFromRegion, regionStore } from './restoreRun';
 
 export interface VerifyInput {
   env: string;
@@ -38,7 +38,7 @@ export interface VerifyReport {
  */
 export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   const now = input.now ?? (() => new Date());
-  const loaded = await loadFromRegion(input, input.region);
+  const { loaded, store } = await loadFromRegion(input, input.region);
   const report: VerifyReport = {
     origin: loaded.origin,
     parameterCount: loaded.doc.parameter_count,
@@ -51,8 +51,7 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   const clients = input.clientsFor(input.region);
 
   if (input.maxAgeMs !== undefined) {
-    const store = new BackupStore(clients.s3, await resolveBucket({ env: input.env, region: input.region, homeRegion: input.homeRegion, ssm: clients.ssm }));
-    const newestKey = (await store.readLatest()) ?? '(none)';
+    const newestKey = (await newestBackupKey(input, loaded, store)) ?? '(none)';
     const taken = timestampToDate(/(\d{8}_\d{6})\.json$/.exec(newestKey)?.[1]);
     const hours = taken ? (now().getTime() - taken.getTime()) / 3_600_000 : Infinity;
     report.age = { newestKey, hours: Math.round(hours * 10) / 10, maxHours: input.maxAgeMs / 3_600_000 };
@@ -76,8 +75,8 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   return report;
 }
 
-/** `YYYYMMDD_HHMMSS` (UTC) to a Date. */
-export function timestampToDate(timestamp: string | undefined): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(timestamp ?? '');
-  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
+/** When the backup just read was `latest`, its key is the newest; otherwise latest.txt says. */
+async function newestBackupKey(input: VerifyInput, loaded: LoadedBackup, store: BackupStore | undefined): Promise<string | undefined> {
+  if (input.from.kind === 'latest') return loaded.key;
+  return (store ?? (await regionStore(input, input.region))).readLatest();
 }
