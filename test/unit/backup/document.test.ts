@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { backupObjectKey, backupTimestamps, buildDocument, decodeDocument, encodeDocument } from '../../../src/backup/document';
+import { backupObjectKey, backupTimestamps, buildDocument, decodeDocument, encodeDocument, timestampToDate } from '../../../src/backup/document';
 import { IntegrityError } from '../../../src/errors';
 import type { BackedUpParameter } from '../../../src/types';
 
@@ -31,6 +31,12 @@ describe('Function: backupObjectKey', () => {
     const { date, timestamp } = backupTimestamps(at);
     expect(backupObjectKey({ backup_date: date, backup_timestamp: timestamp, environment: 'prod' })).toBe('2026-11-29/ssm-backup-prod-20261129_130005.json');
     expect(backupTimestamps(new Date('2026-01-02T23:59:59Z'))).toEqual({ date: '2026-01-02', timestamp: '20260102_235959' });
+  });
+
+  it('reads a timestamp back (timestampToDate), refusing malformed ones', () => {
+    expect(timestampToDate(backupTimestamps(new Date('2026-01-02T23:59:59Z')).timestamp)?.toISOString()).toBe('2026-01-02T23:59:59.000Z');
+    expect(timestampToDate('2026-01-02')).toBeUndefined();
+    expect(timestampToDate(undefined)).toBeUndefined();
   });
 });
 
@@ -83,7 +89,15 @@ describe('Function: decodeDocument', () => {
 
   it('never puts a value into its messages', () => {
     const body = '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}';
-    expect(() => decodeDocument(body, 'x.json')).not.toThrow(/secret-zz/);
+    let error: unknown;
+    try {
+      decodeDocument(body, 'x.json');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect((error as Error).message).toContain('/a');
+    expect((error as Error).message).not.toContain('secret-zz');
   });
 });
 
