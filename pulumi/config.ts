@@ -1,4 +1,6 @@
-/** The stack's configuration, checked before any resource is declared (SPEC section 9). */
+import { isEnvironmentName, isRegionName } from '../src/contract';
+
+/** The stack's configuration, checked before any resource is declared (README, "The Pulumi stack"). */
 
 export type KmsConfig =
   | { kind: 'none' }
@@ -37,22 +39,20 @@ export interface RawStackConfig {
   kmsKeyIds?: unknown;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
-const ENVIRONMENT = /^[A-Za-z0-9_.-]+$/;
 
 export function parseStackConfig(raw: RawStackConfig): StackConfig {
   const projectName = required(raw.projectName, 'projectName');
   if (!NAME.test(projectName)) throw new StackConfigError(`projectName '${projectName}' must be lower-case letters, digits and '-' (it is part of bucket names)`);
   const environment = required(raw.environment, 'environment');
-  if (!ENVIRONMENT.test(environment)) throw new StackConfigError(`environment '${environment}' may only hold letters, digits, '_', '.' and '-'`);
+  if (!isEnvironmentName(environment)) throw new StackConfigError(`environment '${environment}' may only hold letters, digits, '_', '.' and '-'`);
 
   if (!Array.isArray(raw.regions) || raw.regions.length === 0) {
     throw new StackConfigError('regions must be a list of at least one region, e.g. [ap-northeast-1, us-west-2]');
   }
   const regions: string[] = [];
   for (const region of raw.regions) {
-    if (typeof region !== 'string' || !REGION.test(region)) throw new StackConfigError(`regions: '${String(region)}' is not an AWS region name`);
+    if (typeof region !== 'string' || !isRegionName(region)) throw new StackConfigError(`regions: '${String(region)}' is not an AWS region name`);
     if (regions.includes(region)) throw new StackConfigError(`regions: ${region} is listed twice`);
     regions.push(region);
   }

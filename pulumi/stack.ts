@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { backupBucketName, ssmKeys } from '../src/contract';
 import type { StackConfig } from './config';
 import { bucketPolicyDocument } from './policy';
 
@@ -32,7 +33,8 @@ export interface BackupStack {
 
 export const kmsAliasName = (c: StackConfig) => `alias/${c.projectName}-ssm-backup-${c.environment}`;
 
-export const bucketName = (c: StackConfig, accountId: string, region: string) => `${c.projectName}-ssm-backup-${c.environment}-${accountId}-${region}`;
+export const bucketName = (c: StackConfig, accountId: string, region: string) =>
+  backupBucketName({ projectName: c.projectName, env: c.environment, accountId, region });
 
 /**
  * Per region: the bucket and its hardening, and the per-region SSM key. In the default region also
@@ -47,7 +49,7 @@ export function createBackupStack(config: StackConfig, accountId: string): Backu
     'ssm-backup-bucket-name-legacy',
     {
       region: config.defaultRegion,
-      name: `/jenkins/${config.environment}/backup/s3-bucket-name`,
+      name: ssmKeys.legacyBucket(config.environment),
       type: 'String',
       value: home.bucket.bucket,
       description: `SSM Parameter Store backup S3 bucket name (default region ${config.defaultRegion}; legacy key read by old jobs)`,
@@ -57,7 +59,7 @@ export function createBackupStack(config: StackConfig, accountId: string): Backu
   );
   const regionsParameter = new aws.ssm.Parameter('ssm-backup-regions', {
     region: config.defaultRegion,
-    name: `/jenkins/${config.environment}/backup/regions`,
+    name: ssmKeys.regions(config.environment),
     type: 'StringList',
     value: config.regions.join(','),
     description: 'Regions the SSM backup covers, in order',
@@ -148,7 +150,7 @@ function regionResources(config: StackConfig, accountId: string, region: string)
   );
   const bucketNameParameter = new aws.ssm.Parameter(`ssm-backup-bucket-name-${region}`, {
     region,
-    name: `/jenkins/${config.environment}/backup/${region}/s3-bucket-name`,
+    name: ssmKeys.regionBucket(config.environment, region),
     type: 'String',
     value: bucket.bucket,
     description: `SSM Parameter Store backup S3 bucket name for ${region}`,

@@ -1,5 +1,5 @@
 /**
- * Every failure the tool can end in. The class decides the exit code (SPEC section 5);
+ * Every failure the tool can end in. The class decides the exit code (README, "Exit codes");
  * the message is written for the operator and never carries a parameter value.
  */
 
@@ -8,6 +8,9 @@ export const ExitCode = {
   Failed: 1,
   Usage: 2,
   NeedsAttention: 3,
+  /** 128 + the signal's number, as shells report a process ended by it. */
+  Interrupted: 130,
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -42,20 +45,33 @@ export class AwsCallError extends SsmBackupError {
   }
 }
 
-/** Some listed parameters are not in the capture: the backup would be incomplete. */
+/** Some SecureStrings could not be decrypted: the backup would be incomplete. */
 export class IncompleteCaptureError extends SsmBackupError {
   readonly exitCode = ExitCode.Failed;
   constructor(
     readonly region: string,
-    readonly vanished: readonly string[],
     readonly undecryptable: readonly { name: string; code: string }[],
   ) {
-    const parts: string[] = [];
-    if (vanished.length) parts.push(`${vanished.length} vanished between listing and fetching: ${preview(vanished)}`);
-    if (undecryptable.length) {
-      parts.push(`${undecryptable.length} could not be decrypted: ${preview(undecryptable.map((u) => `${u.name} (${u.code})`))}`);
-    }
-    super(`incomplete capture in ${region}: ${parts.join('; ')}`);
+    super(`incomplete capture in ${region}: ${undecryptable.length} could not be decrypted: ${preview(undecryptable.map((u) => `${u.name} (${u.code})`))}`);
+  }
+}
+
+/** A bucket holds no backup yet (no latest.txt, or no object at or before a time): nothing to read. */
+export class NoBackupError extends SsmBackupError {
+  readonly exitCode = ExitCode.Failed;
+}
+
+/** A reviewed restore plan no longer describes the world: the backup or a planned parameter moved. */
+export class StalePlanError extends SsmBackupError {
+  readonly exitCode = ExitCode.Failed;
+}
+
+/** SIGINT or SIGTERM: no new calls were started, latest.txt was left alone. */
+export class InterruptedError extends SsmBackupError {
+  readonly exitCode: ExitCode;
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}: no new calls were started and latest.txt was left alone`);
+    this.exitCode = signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
   }
 }
 

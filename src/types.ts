@@ -1,4 +1,4 @@
-/** One parameter as stored in a backup: everything needed to put it back exactly (SPEC section 3). */
+/** One parameter as stored in a backup: everything needed to put it back exactly (README, "The runner": What). */
 export interface BackedUpParameter {
   Name: string;
   Type: 'String' | 'StringList' | 'SecureString';

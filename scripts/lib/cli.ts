@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const CLI = resolve(__dirname, '..', '..', 'bin', 'ssm-backup.js');
@@ -10,7 +10,14 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would, in its own process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; echo?: boolean } = {}): Promise<CliResult> {
+export interface RunOptions {
+  cwd?: string;
+  echo?: boolean;
+  /** Sees stderr as it comes, with the process: a test's way to signal it at a chosen moment. */
+  onStderr?: (textSoFar: string, child: ChildProcess) => void;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, options: RunOptions = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -22,6 +29,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: 
     child.stderr.on('data', (d: Buffer) => {
       err.push(d);
       if (options.echo) process.stderr.write(d);
+      options.onStderr?.(Buffer.concat(err).toString(), child);
     });
     child.on('error', fail);
     child.on('close', (code) => done({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));

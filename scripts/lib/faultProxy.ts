@@ -13,9 +13,13 @@ export interface FaultProxyOptions {
 
 export interface FaultProxy {
   endpoint: string;
-  stats: { forwarded: number; throttled: number };
   /** Runs before a request is forwarded, with its X-Amz-Target and body: a test's way to change the world mid-run. */
   beforeForward?: (amzTarget: string, body: Buffer) => Promise<void>;
+  /** Whether to leave this request unanswered for good (the connection stays open): a lost answer. */
+  stall?: (amzTarget: string, body: Buffer) => boolean;
+  /** Rewrites a JSON answer from upstream (SSM), e.g. to report a name as InvalidParameters. */
+  rewrite?: (amzTarget: string, requestBody: Buffer, answer: Buffer) => Buffer;
+  stats: { forwarded: number; throttled: number; stalled: number };
   close(): Promise<void>;
 }
 
@@ -39,7 +43,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const target = new URL(options.target);
   const random = seededRandom(options.seed ?? 42);
   const matches = options.matches ?? ((amzTarget: string) => amzTarget.startsWith('AmazonSSM.'));
-  const stats = { forwarded: 0, throttled: 0 };
+  const stats = { forwarded: 0, throttled: 0, stalled: 0 };
 
   const server: Server = createServer((req, res) => {
     const amzTarget = String(req.headers['x-amz-target'] ?? '');
@@ -56,12 +60,28 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      if (proxy.stall?.(amzTarget, body)) {
+        stats.stalled++;
+        return;
+      }
       await proxy.beforeForward?.(amzTarget, body);
       const upstream = httpRequest(
         { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
         (upstreamRes) => {
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.pipe(res);
+          const rewrite = proxy.rewrite;
+          if (!rewrite || !amzTarget) {
+            res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+            upstreamRes.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          upstreamRes.on('data', (d: Buffer) => parts.push(d));
+          upstreamRes.on('end', () => {
+            const answer = rewrite(amzTarget, body, Buffer.concat(parts));
+            const { 'content-length': _length, 'x-amz-crc32': _crc, ...headers } = upstreamRes.headers;
+            res.writeHead(upstreamRes.statusCode ?? 502, { ...headers, 'content-length': answer.length });
+            res.end(answer);
+          });
         },
       );
       upstream.on('error', () => {

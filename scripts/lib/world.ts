@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { GetParametersCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient, paginateDescribeParameters, type PutParameterCommandInput } from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
+import { backupBucketName, ssmKeys } from '../../src/contract';
 
 /** Local AWS for tests, the demo and the benchmark: moto, laid out as the Pulumi stack lays out AWS. */
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -29,7 +30,7 @@ export function s3Client(endpoint: string, region: string): S3Client {
 }
 
 export function bucketName(project: string, env: string, region: string): string {
-  return `${project}-ssm-backup-${env}-${ACCOUNT_ID}-${region}`;
+  return backupBucketName({ projectName: project, env, accountId: ACCOUNT_ID, region });
 }
 
 /**
@@ -58,13 +59,13 @@ export async function deployStack(endpoint: string, args: { project?: string; en
       }),
     );
     await ssmClient(endpoint, region).send(
-      new PutParameterCommand({ Name: `/jenkins/${args.env}/backup/${region}/s3-bucket-name`, Type: 'String', Value: bucket, Overwrite: true }),
+      new PutParameterCommand({ Name: ssmKeys.regionBucket(args.env, region), Type: 'String', Value: bucket, Overwrite: true }),
     );
   }
   const homeSsm = ssmClient(endpoint, home);
-  await homeSsm.send(new PutParameterCommand({ Name: `/jenkins/${args.env}/backup/s3-bucket-name`, Type: 'String', Value: buckets[home], Overwrite: true }));
+  await homeSsm.send(new PutParameterCommand({ Name: ssmKeys.legacyBucket(args.env), Type: 'String', Value: buckets[home], Overwrite: true }));
   if (args.regionsKey !== false) {
-    await homeSsm.send(new PutParameterCommand({ Name: `/jenkins/${args.env}/backup/regions`, Type: 'StringList', Value: args.regions.join(','), Overwrite: true }));
+    await homeSsm.send(new PutParameterCommand({ Name: ssmKeys.regions(args.env), Type: 'StringList', Value: args.regions.join(','), Overwrite: true }));
   }
   return { buckets, home };
 }

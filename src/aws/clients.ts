@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { TOOL } from '../tool';
 import { CallStats } from './callStats';
 import { Pacer } from './pacer';
 import { DEFAULT_RETRY_POLICY, retryPlugin, type RetryEvent, type RetryPolicy } from './retry';
@@ -12,9 +13,21 @@ export interface ClientSettings {
   concurrency: number;
   /** Requests started per second per region; 0 for no cap. */
   maxRps: number;
+  /** Seconds an attempt may wait for an answer, or with nothing moving on its socket (`--request-timeout`). */
+  requestTimeoutSeconds?: number;
+  /** `--profile`: the shared config/credentials profile for credentials and settings. */
+  profile?: string;
+  /** Aborted on SIGINT/SIGTERM: no call starts after it. */
+  signal?: AbortSignal;
   retryPolicy?: RetryPolicy;
   onRetry?: (event: RetryEvent) => void;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+/** A fresh connection that is not up in this time will not come up: fail the attempt and retry. */
+const CONNECTION_TIMEOUT_MS = 3_000;
+/** An upload of a large backup may take a while as a whole; it is the idle socket that must not hang. */
+const UPLOAD_REQUEST_TIMEOUT_MS = 300_000;
 
 /** The clients for one region, sharing one pacer and one call counter. */
 export interface RegionClients {
@@ -25,7 +38,6 @@ export interface RegionClients {
   stats: CallStats;
 }
 
-const USER_AGENT: [string, string] = ['ssm-backup', '1.0.0'];
 
 /**
  * The SDK logs nothing useful to an operator here; its one warning ("non-retryable streaming request")
@@ -36,18 +48,32 @@ const quietSdkLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {
 export function createRegionClients(region: string, settings: ClientSettings): RegionClients {
   const stats = new CallStats();
   const pacer = new Pacer({ maxInFlight: settings.concurrency, maxRps: settings.maxRps });
-  const plugin = retryPlugin({ policy: settings.retryPolicy ?? DEFAULT_RETRY_POLICY, pacer, stats, onRetry: settings.onRetry });
+  const plugin = retryPlugin({ policy: settings.retryPolicy ?? DEFAULT_RETRY_POLICY, pacer, stats, onRetry: settings.onRetry, signal: settings.signal });
+  const answerMs = (settings.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1_000;
+  // Every attempt has a deadline: to connect, to be answered, and for its socket to stay idle. The
+  // handler only warns when requestTimeout passes unless told to throw.
+  const deadlines = (requestTimeout: number) => ({
+    connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, answerMs),
+    requestTimeout,
+    socketTimeout: answerMs,
+    throwOnRequestTimeout: true,
+  });
   const common = {
     region,
     // One attempt per SDK call: retries are the plugin's (see retry.ts for why).
     maxAttempts: 1,
-    customUserAgent: [USER_AGENT],
+    customUserAgent: [[TOOL.name, TOOL.version]] as [string, string][],
     logger: quietSdkLogger,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    requestHandler: deadlines(answerMs),
+    ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };
   const ssm = new SSMClient(common);
-  const s3 = new S3Client({ ...common, forcePathStyle: hasEndpointOverride(settings.endpointUrl, 'S3') });
+  const s3 = new S3Client({
+    ...common,
+    requestHandler: deadlines(Math.max(answerMs, UPLOAD_REQUEST_TIMEOUT_MS)),
+    forcePathStyle: hasEndpointOverride(settings.endpointUrl, 'S3'),
+  });
   const sts = new STSClient(common);
   for (const client of [ssm, s3, sts]) client.middlewareStack.use(plugin);
   return { region, ssm, s3, sts, stats };

@@ -12,6 +12,12 @@ export interface PacerOptions {
 const DECREASE_WINDOW_MS = 1_000;
 
 /**
+ * Writes have their own quota on AWS and their own pace (restore's `--write-rps`), so the read cap
+ * (`--max-rps`) must not hold them back: they pass the pacer untouched.
+ */
+const WRITE_OPERATIONS = new Set(['PutParameter', 'AddTagsToResource', 'RemoveTagsFromResource']);
+
+/**
  * Paces one region's requests: a hard cap on the start rate (so applications reading SSM at the same
  * time keep their share of the account quota), and an in-flight limit that halves on throttling and
  * creeps back up on success (additive increase, multiplicative decrease).
@@ -36,11 +42,12 @@ export class Pacer {
     return this.queue.concurrency;
   }
 
-  run<T>(attempt: () => Promise<T>): Promise<T> {
-    return this.queue.add(attempt);
+  run<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+    return WRITE_OPERATIONS.has(operation) ? attempt() : this.queue.add(attempt);
   }
 
-  onThrottled(): void {
+  onThrottled(operation?: string): void {
+    if (operation && WRITE_OPERATIONS.has(operation)) return;
     this.successesSinceChange = 0;
     const now = this.now();
     if (now - this.lastDecreaseAt < DECREASE_WINDOW_MS) return;
@@ -48,7 +55,8 @@ export class Pacer {
     this.queue.concurrency = Math.max(1, Math.floor(this.queue.concurrency / 2));
   }
 
-  onSuccess(): void {
+  onSuccess(operation?: string): void {
+    if (operation && WRITE_OPERATIONS.has(operation)) return;
     if (this.queue.concurrency >= this.maxInFlight) return;
     if (++this.successesSinceChange >= 5) {
       this.queue.concurrency += 1;

@@ -1,7 +1,8 @@
 import pRetry from 'p-retry';
 import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
 import type { CallStats } from './callStats';
-import { isThrottling, isTransient, toToolError } from './errorKinds';
+import { InterruptedError } from '../errors';
+import { errorCodeOf, isConnectFailure, isThrottling, isTransient, toToolError } from './errorKinds';
 import type { Pacer } from './pacer';
 import { withFreshBody } from './replayableBody';
 
@@ -19,9 +20,17 @@ export interface RetryPolicy {
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 10, baseDelayMs: 100, maxDelayMs: 20_000 };
 
+/**
+ * Nothing listening, or a name that does not resolve: a few quick attempts (a blip while a proxy
+ * restarts), then give up, well under 5 s in all, instead of a minute of backoff.
+ */
+export const CONNECT_FAILURE_POLICY: RetryPolicy = { retries: 2, baseDelayMs: 250, maxDelayMs: 1_000 };
+
 export interface RetryEvent {
   operation: string;
+  /** The attempt that failed (1 is the first) and the most there will be. */
   attempt: number;
+  maxAttempts: number;
   throttled: boolean;
   code: string;
   delayMs: number;
@@ -32,7 +41,9 @@ export interface RetryPlugOptions {
   pacer: Pacer;
   stats: CallStats;
   onRetry?: (event: RetryEvent) => void;
-  sleep?: (ms: number) => Promise<void>;
+  /** Aborted on SIGINT/SIGTERM: no attempt starts after it, and waits end at once. */
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
 
@@ -46,21 +57,30 @@ export interface RetryPlugOptions {
  * retries inside p-retry retries), and the SDK's retry-token quota, which drains under long
  * throttling and then refuses to retry at all, never applies. Every attempt goes through the
  * region's pacer (rate cap, adaptive in-flight limit) and is counted.
+ *
+ * Every attempt also has a deadline (the clients' connection, request and socket timeouts), so an
+ * answer that never comes fails the attempt and is retried like any transient error.
  */
 export function retryPlugin(options: RetryPlugOptions): Pluggable<object, MetadataBearer> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
-  const { policy, pacer, stats } = options;
+  const { policy, pacer, stats, signal } = options;
 
   const middleware =
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
     async (args: InitializeHandlerArguments<object>) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      let connectFailures = 0;
       return pRetry(
         async () => {
+          throwIfInterrupted(signal);
           stats.recordAttempt(operation);
-          const output = await pacer.run(() => next(withFreshBody(args)));
-          pacer.onSuccess();
+          const output = await pacer.run(operation, () => {
+            // The pacer may have held the attempt back; a signal in the meantime cancels it.
+            throwIfInterrupted(signal);
+            return untilInterrupted(next(withFreshBody(args)), signal);
+          });
+          pacer.onSuccess(operation);
           return output;
         },
         {
@@ -69,19 +89,23 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
           // that runs only when another attempt will really be made.
           minTimeout: 0,
           shouldRetry: async ({ error, attemptNumber }) => {
-            if (!isTransient(error)) return false;
+            if (!isTransient(error) || signal?.aborted) return false;
+            const connectFailure = isConnectFailure(error);
+            if (connectFailure && ++connectFailures > CONNECT_FAILURE_POLICY.retries) return false;
             const throttled = isThrottling(error);
-            if (throttled) pacer.onThrottled();
+            if (throttled) pacer.onThrottled(operation);
             stats.recordRetry(operation, throttled);
-            const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attemptNumber);
+            const { baseDelayMs, maxDelayMs, retries } = connectFailure ? CONNECT_FAILURE_POLICY : policy;
+            const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attemptNumber);
             const delayMs = Math.round(random() * ceiling);
-            options.onRetry?.({ operation, attempt: attemptNumber, throttled, code: (error as Error).name, delayMs });
-            await sleep(delayMs);
-            return true;
+            const maxAttempts = (connectFailure ? Math.min(retries, policy.retries) : policy.retries) + 1;
+            options.onRetry?.({ operation, attempt: attemptNumber, maxAttempts, throttled, code: errorCodeOf(error), delayMs });
+            await sleep(delayMs, signal);
+            return !signal?.aborted;
           },
         },
       ).catch((error: unknown) => {
-        throw toToolError(operation, error);
+        throw signal?.aborted ? interruptedError(signal) : toToolError(operation, error);
       });
     };
 
@@ -92,4 +116,34 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
       stack.add(middleware, { step: 'initialize', priority: 'high', name: 'ssmBackupRetryMiddleware', override: true });
     },
   };
+}
+
+function interruptedError(signal: AbortSignal): InterruptedError {
+  return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw interruptedError(signal);
+}
+
+/** The attempt, or the interruption if it comes first (the request is left to die with the process). */
+function untilInterrupted<T>(attempt: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return attempt;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(interruptedError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    attempt.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { backupTimestamps } from '../contract';
 import { IntegrityError } from '../errors';
+import { TOOL } from '../tool';
 import type { BackedUpParameter } from '../types';
 
 export const FORMAT_VERSION = 2;
-export const TOOL = { name: 'ssm-backup', version: '1.0.0' } as const;
 
 /**
  * The backup document. The top-level fields and `parameters[].Name/Type/Value` are what the old
@@ -49,24 +50,6 @@ export function buildDocument(args: {
     account_id: args.accountId,
     tool: { ...TOOL },
   };
-}
-
-/** UTC `YYYY-MM-DD` and `YYYYMMDD_HHMMSS`. */
-export function backupTimestamps(at: Date): { date: string; timestamp: string } {
-  const iso = at.toISOString();
-  const date = iso.slice(0, 10);
-  return { date, timestamp: `${date.replaceAll('-', '')}_${iso.slice(11, 19).replaceAll(':', '')}` };
-}
-
-/** The inverse of backupTimestamps: `YYYYMMDD_HHMMSS` (UTC) to a Date. */
-export function timestampToDate(timestamp: string | undefined): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(timestamp ?? '');
-  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
-}
-
-/** `{YYYY-MM-DD}/ssm-backup-{env}-{YYYYMMDD_HHMMSS}.json` */
-export function backupObjectKey(doc: Pick<BackupDocument, 'backup_date' | 'backup_timestamp' | 'environment'>): string {
-  return `${doc.backup_date}/ssm-backup-${doc.environment}-${doc.backup_timestamp}.json`;
 }
 
 /**
@@ -124,8 +107,20 @@ export function decodeDocument(body: Buffer | string, source: string): BackupDoc
       throw new IntegrityError(`${source}: parameters[${index}]${typeof p?.Name === 'string' ? ` (${p.Name})` : ''} lacks a Name, Type or Value`);
     }
   });
+  const duplicates = duplicateNames(doc.parameters);
+  if (duplicates.length) {
+    throw new IntegrityError(`${source} is damaged: it holds ${duplicates.length} name(s) more than once (${duplicates.slice(0, 20).join(', ')}); refusing to use it`);
+  }
   if (Number(doc.parameter_count) !== doc.parameters.length) {
     throw new IntegrityError(`${source}: parameter_count says ${doc.parameter_count} but the document holds ${doc.parameters.length} parameters`);
   }
   return { ...(doc as BackupDocument), parameter_count: doc.parameters.length };
+}
+
+/** A name that appears twice makes a document ambiguous: which of the two would a restore write? */
+function duplicateNames(parameters: readonly { Name: string }[]): string[] {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const { Name } of parameters) (seen.has(Name) ? duplicates : seen).add(Name);
+  return [...duplicates].sort();
 }

@@ -1,21 +1,80 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ConfigurationError, IntegrityError, UsageError } from '../errors';
+import { parseBackupObjectKey } from '../contract';
+import { ConfigurationError, IntegrityError, NoBackupError, UsageError } from '../errors';
 import { decodeDocument, FORMAT_VERSION, type BackupDocument } from './document';
-import type { BackupStore } from './store';
+import type { BackupStore, StoredObject } from './store';
 
-/** Where a backup comes from: `latest`, an object key, or `file:PATH`. */
-export type BackupSource = { kind: 'latest' } | { kind: 'key'; key: string } | { kind: 'file'; path: string };
+/**
+ * Where a backup comes from: `latest`, an object key, the newest backup at or before a time, or
+ * `file:PATH`.
+ */
+export type BackupSource =
+  | { kind: 'latest' }
+  | { kind: 'key'; key: string }
+  | { kind: 'at'; at: Date; text: string }
+  | { kind: 'file'; path: string };
 
-export function parseSource(from: string | undefined): BackupSource {
+/** `latest`, `file:PATH`, a date (`2026-11-29`: that whole day), a UTC time (`2026-11-29T13:00`), or a key. */
+export function parseSource(from: string | undefined, option = '--from'): BackupSource {
   if (!from || from === 'latest') return { kind: 'latest' };
   if (from.startsWith('file:')) {
     const path = from.slice('file:'.length);
-    if (!path) throw new UsageError('--from file: needs a path, e.g. --from file:./backup.json');
+    if (!path) throw new UsageError(`${option} file: needs a path, e.g. ${option} file:./backup.json`);
     return { kind: 'file', path };
   }
-  if (from.includes('..') || from.startsWith('/')) throw new UsageError(`--from '${from}' is not an object key (e.g. 2026-11-29/ssm-backup-dev-20261129_130000.json)`);
+  const at = parsePointInTime(from);
+  if (at) return { kind: 'at', at, text: from };
+  if (from.includes('..') || from.startsWith('/') || !from.endsWith('.json')) {
+    throw new UsageError(`${option} '${from}' is not latest, a date or time (2026-11-29, 2026-11-29T13:00Z), an object key or file:PATH`);
+  }
   return { kind: 'key', key: from };
+}
+
+/**
+ * A date means the end of that UTC day (the newest backup taken on or before it); a time without a
+ * zone is UTC. Undefined when the text is neither.
+ */
+export function parsePointInTime(text: string): Date | undefined {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (date) return validDate(new Date(Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, 23, 59, 59, 999)), text);
+  const time = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (time) return validDate(new Date(`${time[1]}T${time[2]}${time[3] ?? 'Z'}`), text);
+  return undefined;
+}
+
+function validDate(date: Date, text: string): Date {
+  if (Number.isNaN(date.getTime())) throw new UsageError(`'${text}' is not a valid date or time`);
+  return date;
+}
+
+/**
+ * The newest backup of `env` taken at or before `at`, from a listing (newest first). Refuses a time
+ * before the first backup, naming the oldest there is.
+ */
+export function chooseBackupAt(backups: readonly StoredObject[], at: Date, where: string): StoredObject {
+  const chosen = backups.find((b) => (parseBackupObjectKey(b.key)?.takenAt.getTime() ?? Infinity) <= at.getTime());
+  if (chosen) return chosen;
+  const oldest = backups.at(-1);
+  throw new NoBackupError(`no backup in ${where} was taken at or before ${at.toISOString()}${oldest ? ` (the oldest is ${oldest.key})` : ' (it holds none)'}`);
+}
+
+/** The object key a source names in a store: latest.txt's, the one given, or the one chosen by time. */
+export async function resolveKey(source: Exclude<BackupSource, { kind: 'file' }>, env: string, store: BackupStore): Promise<string> {
+  switch (source.kind) {
+    case 'key': {
+      const parsed = parseBackupObjectKey(source.key);
+      if (parsed && parsed.env !== env) throw new ConfigurationError(`${source.key} is a backup of environment '${parsed.env}', not '${env}'; refusing to use it`);
+      return source.key;
+    }
+    case 'latest': {
+      const key = await store.readLatest();
+      if (!key) throw new NoBackupError(`s3://${store.bucket}/latest.txt does not exist: no backup has completed in this bucket yet`);
+      return key;
+    }
+    case 'at':
+      return chooseBackupAt(await store.listBackups(env), source.at, `s3://${store.bucket}`).key;
+  }
 }
 
 export interface LoadedBackup {
@@ -45,8 +104,7 @@ export async function loadBackup(source: BackupSource, env: string, store?: Back
     });
   } else {
     if (!store) throw new Error('a bucket is needed to read a backup from S3');
-    key = source.kind === 'key' ? source.key : await store.readLatest();
-    if (!key) throw new ConfigurationError(`s3://${store.bucket}/latest.txt does not exist: no backup has completed in this bucket yet`);
+    key = await resolveKey(source, env, store);
     origin = `s3://${store.bucket}/${key}`;
     ({ body, sha256Base64: stored } = await store.get(key));
   }

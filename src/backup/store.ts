@@ -1,18 +1,31 @@
 import {
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
   type ServerSideEncryption,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
-import { isAwsError } from '../aws/errorKinds';
+import { errorCodeOf, isAwsError } from '../aws/errorKinds';
 import { replayableBody } from '../aws/replayableBody';
+import { compareBackupKeysNewestFirst, LATEST_KEY, parseBackupObjectKey } from '../contract';
+import { AwsCallError, IntegrityError } from '../errors';
 import type { EncodedDocument } from './document';
-import { IntegrityError } from '../errors';
 
-export const LATEST_KEY = 'latest.txt';
 const COUNT_METADATA = 'parameter-count';
+/** Runs racing to move latest.txt: each lost race re-reads it and decides again, a few times at most. */
+const LATEST_WRITE_ATTEMPTS = 5;
+
+/** What HeadBucket says of a backup bucket, before anything is written to it. */
+export type BucketCheck =
+  | { kind: 'ok' }
+  | { kind: 'missing' }
+  | { kind: 'other-region'; actualRegion: string }
+  | { kind: 'no-access'; code: string };
+
+/** What became of latest.txt after an upload: moved to the new key, or left at a newer one. */
+export type LatestOutcome = { kind: 'moved'; previous?: string } | { kind: 'kept-newer'; current: string };
 
 export type Encryption = { kind: 'AES256' } | { kind: 'aws:kms'; keyId: string };
 
@@ -39,6 +52,8 @@ export class BackupStore {
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
+        // Never replace an existing backup: S3 refuses the write if the key exists.
+        IfNoneMatch: '*',
         Body: replayableBody(encoded.chunks),
         ContentLength: encoded.size,
         ContentType: 'application/json',
@@ -67,17 +82,68 @@ export class BackupStore {
     if (problems.length) throw new IntegrityError(`s3://${this.bucket}/${key} did not check out after upload: ${problems.join('; ')}`);
   }
 
-  async writeLatest(key: string, encryption: Encryption): Promise<void> {
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: LATEST_KEY, Body: key, ContentType: 'text/plain', ...encryptionHeaders(encryption) }),
-    );
+  /**
+   * Points latest.txt at `key`, forward only: if it already names a backup at least as new, it is
+   * left alone. The write is conditional on what was read (If-Match on its ETag, or If-None-Match
+   * when there was none), so a run that finishes late can never move it back past a newer one.
+   */
+  async moveLatestForward(key: string, encryption: Encryption): Promise<LatestOutcome> {
+    const mine = parseBackupObjectKey(key);
+    if (!mine) throw new IntegrityError(`${key} is not a backup object key`);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readLatestWithTag();
+      const theirs = current ? parseBackupObjectKey(current.key) : undefined;
+      if (current && theirs && theirs.takenAt.getTime() >= mine.takenAt.getTime()) return { kind: 'kept-newer', current: current.key };
+      try {
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: LATEST_KEY,
+            Body: key,
+            ContentType: 'text/plain',
+            ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
+            ...encryptionHeaders(encryption),
+          }),
+        );
+        return { kind: 'moved', ...(current ? { previous: current.key } : {}) };
+      } catch (error) {
+        // Another run wrote latest.txt between our read and our write: read again and decide again.
+        const lostRace = isAwsError(error, 'PreconditionFailed', 'ConditionalRequestConflict') || httpStatus(error) === 412;
+        if (!lostRace || attempt >= LATEST_WRITE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   async readLatest(): Promise<string | undefined> {
+    return (await this.readLatestWithTag())?.key;
+  }
+
+  private async readLatestWithTag(): Promise<{ key: string; etag: string } | undefined> {
     try {
-      return (await this.getText(LATEST_KEY)).trim() || undefined;
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: LATEST_KEY }));
+      const key = (await out.Body!.transformToString()).trim();
+      return key ? { key, etag: out.ETag ?? '' } : undefined;
     } catch (error) {
       if (isAwsError(error, 'NoSuchKey', 'NotFound')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Exists, lives in `region`, and we may reach it: checked for every region before any write. */
+  async check(region: string): Promise<BucketCheck> {
+    try {
+      const out = await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      if (out.BucketRegion && out.BucketRegion !== region) return { kind: 'other-region', actualRegion: out.BucketRegion };
+      return { kind: 'ok' };
+    } catch (error) {
+      const status = httpStatus(error);
+      if (status === 404 || isAwsError(error, 'NotFound', 'NoSuchBucket')) return { kind: 'missing' };
+      // S3 answers a request in the wrong region with a redirect naming the right one.
+      if (status === 301 || isAwsError(error, 'PermanentRedirect')) {
+        const actual = (error as { BucketRegion?: string }).BucketRegion;
+        return { kind: 'other-region', actualRegion: actual ?? 'another region' };
+      }
+      if (status === 403 || isAwsError(error, 'Forbidden', 'AccessDenied')) return { kind: 'no-access', code: errorCodeOf(error) };
       throw error;
     }
   }
@@ -88,29 +154,30 @@ export class BackupStore {
     return { body: Buffer.from(bytes), sha256Base64: out.ChecksumSHA256 };
   }
 
-  /** Backup objects (not latest.txt), newest first. */
-  async listBackups(env: string): Promise<StoredObject[]> {
-    const found: StoredObject[] = [];
-    const suffix = new RegExp(`/ssm-backup-${escapeRegExp(env)}-\\d{8}_\\d{6}\\.json$`);
-    for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket })) {
+  /**
+   * Backup objects of `env` (not latest.txt), newest first. With `since`, the listing starts at that
+   * day's prefix (keys begin with the date), so older days are not even listed.
+   */
+  async listBackups(env: string, options: { since?: Date } = {}): Promise<StoredObject[]> {
+    const found: { object: StoredObject; parsed: NonNullable<ReturnType<typeof parseBackupObjectKey>> }[] = [];
+    const startAfter = options.since ? { StartAfter: options.since.toISOString().slice(0, 10) } : {};
+    for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, ...startAfter })) {
       for (const object of page.Contents ?? []) {
-        if (object.Key && suffix.test(object.Key)) found.push({ key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified });
+        const parsed = object.Key ? parseBackupObjectKey(object.Key) : undefined;
+        if (parsed?.env !== env || (options.since && parsed.takenAt < options.since)) continue;
+        found.push({ object: { key: parsed.key, size: object.Size ?? 0, lastModified: object.LastModified }, parsed });
       }
     }
-    // The key holds the UTC timestamp, so key order is time order.
-    return found.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    return found.sort((a, b) => compareBackupKeysNewestFirst(a.parsed, b.parsed)).map((f) => f.object);
   }
+}
 
-  private async getText(key: string): Promise<string> {
-    return (await this.get(key)).body.toString('utf8');
-  }
+function httpStatus(error: unknown): number | undefined {
+  if (error instanceof AwsCallError) return error.httpStatus;
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
 function encryptionHeaders(encryption: Encryption): { ServerSideEncryption: ServerSideEncryption; SSEKMSKeyId?: string } {
   return encryption.kind === 'aws:kms' ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: encryption.keyId } : { ServerSideEncryption: 'AES256' };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

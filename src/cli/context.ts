@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createRegionClients, type ClientSettings, type RegionClients } from '../aws/clients';
-import { ExitCode, SsmBackupError } from '../errors';
+import { ExitCode, InterruptedError, SsmBackupError } from '../errors';
 import type { RunListener } from '../run/events';
 import { createLogger, type LogFormat } from './logger';
 import { createReporter } from './reporter';
@@ -13,16 +12,20 @@ export interface Streams {
 }
 
 /**
- * What a command needs from the process: streams, a logger, clients per region, the exit code.
- * Commands receive it instead of touching `process`, so they run the same under test.
+ * What a command needs from the process: streams, a logger, clients per region, the interrupt signal,
+ * the environment. Commands receive it instead of touching `process`, so they run the same under test.
  */
 export class CommandContext {
-  exitCode: ExitCode = ExitCode.Ok;
+  private outcome: ExitCode = ExitCode.Ok;
   private logger?: Logger;
   private listener?: RunListener;
   private readonly clients = new Map<string, RegionClients>();
+  private readonly interrupt = new AbortController();
 
-  constructor(private readonly streams: Streams) {}
+  constructor(
+    private readonly streams: Streams,
+    readonly environment: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   get stdout(): NodeJS.WritableStream {
     return this.streams.stdout;
@@ -30,6 +33,28 @@ export class CommandContext {
 
   get stderr(): NodeJS.WritableStream {
     return this.streams.stderr;
+  }
+
+  get exitCode(): ExitCode {
+    return this.outcome;
+  }
+
+  /** Aborted on the first SIGINT/SIGTERM: the run starts no new call and leaves latest.txt alone. */
+  get signal(): AbortSignal {
+    return this.interrupt.signal;
+  }
+
+  interrupted(signal: 'SIGINT' | 'SIGTERM'): void {
+    if (this.interrupt.signal.aborted) return;
+    this.log.warn({ event: 'interrupted', signal }, `${signal}: stopping; no new calls, latest.txt stays; a second signal exits at once`);
+    this.interrupt.abort(new InterruptedError(signal));
+  }
+
+  /** Wraps a command's action: the exit code is what the action returns, set in this one place. */
+  action<A extends unknown[]>(run: (...args: A) => Promise<ExitCode>): (...args: A) => Promise<void> {
+    return async (...args: A) => {
+      this.outcome = await run(...args);
+    };
   }
 
   start(options: { logFormat: LogFormat; logLevel: string }): { logger: Logger } {
@@ -59,24 +84,37 @@ export class CommandContext {
     };
   }
 
-  /** Writes a machine-readable result (summary, plan): names and counts only, never values. */
-  async writeSummary(path: string | undefined, summary: unknown, what = 'summary'): Promise<void> {
-    if (!path) return;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
-    this.log.info({ event: 'summary-written', path }, `${what} written to ${path}`);
+  /**
+   * Writes a machine-readable result (summary, plan; names and counts only, never values) to a file,
+   * or to stdout for `-`. The path was checked before the work; if the write still fails, that is
+   * reported and returned as false, and the command keeps its own exit code.
+   */
+  async writeResult(path: string | undefined, result: unknown, what = 'summary'): Promise<boolean> {
+    if (!path) return true;
+    const text = `${JSON.stringify(result, null, 2)}\n`;
+    if (path === '-') {
+      this.stdout.write(text);
+      return true;
+    }
+    try {
+      await writeFile(path, text);
+      this.log.info({ event: 'summary-written', path }, `${what} written to ${path}`);
+      return true;
+    } catch (error) {
+      this.log.error({ event: 'summary-file-error', path }, `SummaryFileError: the ${what} could not be written to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      return false;
+    }
   }
 
   /** A tool error reads as advice; anything else is a bug and keeps its stack at debug level. */
-  reportError(error: unknown): void {
+  reportError(error: unknown): ExitCode {
     if (error instanceof SsmBackupError) {
       this.log.error({ event: 'error', error: { name: error.name } }, `${error.name}: ${error.message}`);
-      this.exitCode = error.exitCode;
-      return;
+      return error.exitCode;
     }
     const e = error instanceof Error ? error : new Error(String(error));
     this.log.error({ event: 'error', error: { name: e.name } }, `unexpected ${e.name}: ${e.message}`);
     this.log.debug({ event: 'error-stack', stack: e.stack }, 'stack');
-    this.exitCode = ExitCode.Failed;
+    return ExitCode.Failed;
   }
 }

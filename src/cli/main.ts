@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { TOOL } from '../backup/document';
-import { ExitCode } from '../errors';
+import { ExitCode, InterruptedError } from '../errors';
+import { TOOL } from '../tool';
 import { registerBackup } from './commands/backup';
 import { registerList } from './commands/list';
 import { registerRegions } from './commands/regions';
@@ -26,9 +26,22 @@ export function buildProgram(context: CommandContext): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code; never calls process.exit, so output is never cut short. */
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs the CLI and returns the exit code; never calls process.exit, so output is never cut short,
+ * except on a second SIGINT/SIGTERM, which exits at once.
+ */
 export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const context = new CommandContext(streams);
+  const handlers = SIGNALS.map((signal) => {
+    const handler = () => {
+      if (context.signal.aborted) process.exit(new InterruptedError(signal).exitCode);
+      context.interrupted(signal);
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
   const program = buildProgram(context);
   try {
     await program.parseAsync(argv);
@@ -37,7 +50,8 @@ export async function main(argv: string[], streams: Streams = { stdout: process.
     if (error instanceof CommanderError) {
       return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
     }
-    context.reportError(error);
-    return context.exitCode;
+    return context.reportError(error);
+  } finally {
+    for (const remove of handlers) remove();
   }
 }

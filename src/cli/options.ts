@@ -1,20 +1,25 @@
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { ClientSettings } from '../aws/clients';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, type ClientSettings } from '../aws/clients';
+import { findHomeRegion, type HomeRegion } from '../aws/homeRegion';
 import type { Encryption } from '../backup/store';
-import { UsageError } from '../errors';
-import { parseRegionList, resolveHomeRegion } from '../ssm/regions';
+import { ConfigurationError, UsageError } from '../errors';
+import { parseRegionList } from '../ssm/regions';
 import { validateEnvironment, validateRegion } from '../ssm/selection';
 import { LOG_LEVELS, type LogFormat } from './logger';
 
-/** The options every command shares (SPEC section 5). */
+/** The options every command shares (README, "The runner"). */
 export interface CommonOptions {
   env?: string;
   region?: string;
   regions?: string;
   homeRegion?: string;
-  dryRun?: boolean;
+  profile?: string;
   concurrency: number;
   maxRps: number;
+  requestTimeout: number;
   summaryFile?: string;
   endpointUrl?: string;
   logLevel: string;
@@ -40,9 +45,11 @@ export function addCommonOptions(command: Command, { multiRegion }: { multiRegio
     .option('--region <region>', multiRegion ? 'back up this region only' : 'the region to work in (default: home region)');
   if (multiRegion) command.option('--regions <list>', 'comma-separated regions, in order (default: the regions key in SSM)');
   return command
-    .option('--home-region <region>', 'region holding the regions key (default: AWS_REGION, AWS_DEFAULT_REGION, ap-northeast-1)')
+    .option('--home-region <region>', 'region holding the regions key (default: AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region)')
+    .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)')
     .option('--concurrency <n>', 'requests in flight per region', integer(1, 64), 4)
     .option('--max-rps <n>', 'cap on requests started per second per region (0: no cap)', integer(0, 1000), 20)
+    .option('--request-timeout <seconds>', 'deadline for each AWS request to be answered (then it is retried)', integer(1, 600), DEFAULT_REQUEST_TIMEOUT_SECONDS)
     .option('--summary-file <path>', 'write the machine-readable summary (JSON, no values) here')
     .option('--endpoint-url <url>', 'AWS endpoint override (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
@@ -51,33 +58,72 @@ export function addCommonOptions(command: Command, { multiRegion }: { multiRegio
 
 export interface ResolvedCommon {
   env: string;
-  homeRegion: string;
+  /** Absent when nothing sets one; the commands that need it say so. */
+  home?: HomeRegion;
+  /** `--region r` or `--regions a,b`, parsed. */
+  regions?: string[];
   clientSettings: ClientSettings;
 }
 
-export function resolveCommon(options: CommonOptions): ResolvedCommon {
+/** Checks every shared option before any AWS call, so a usage error never follows a write. */
+export async function resolveCommon(options: CommonOptions, environment: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<ResolvedCommon> {
   const env = validateEnvironment(options.env);
-  const homeRegion = resolveHomeRegion(options.homeRegion);
-  if (options.region) validateRegion(options.region);
-  if (options.regions) parseRegionList(options.regions, '--regions');
   if (options.region && options.regions) throw new UsageError('use either --region or --regions, not both');
+  const regions = options.region ? [validateRegion(options.region)] : options.regions ? parseRegionList(options.regions, '--regions') : undefined;
+  if (options.homeRegion) validateRegion(options.homeRegion, '--home-region');
   if (options.endpointUrl && !/^https?:\/\/[^\s/]+/.test(options.endpointUrl)) {
     throw new UsageError(`--endpoint-url '${options.endpointUrl}' is not an http(s) URL`);
   }
+  if (options.summaryFile) await checkWritable(options.summaryFile, '--summary-file');
+  const home = await findHomeRegion({ option: options.homeRegion, profile: options.profile, env: environment });
   return {
     env,
-    homeRegion,
-    clientSettings: { endpointUrl: options.endpointUrl, concurrency: options.concurrency, maxRps: options.maxRps },
+    ...(home ? { home } : {}),
+    ...(regions ? { regions } : {}),
+    clientSettings: {
+      endpointUrl: options.endpointUrl,
+      concurrency: options.concurrency,
+      maxRps: options.maxRps,
+      requestTimeoutSeconds: options.requestTimeout,
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(signal ? { signal } : {}),
+    },
   };
+}
+
+/** The one region a single-region command works in: `--region`, else the home region. */
+export function singleRegion(common: ResolvedCommon): string {
+  const region = common.regions?.[0] ?? common.home?.region;
+  if (!region) throw new ConfigurationError('no region: give --region, or set a home region (--home-region, AWS_REGION, AWS_DEFAULT_REGION or the profile\'s region)');
+  return region;
+}
+
+/**
+ * A result file must be writable before any work starts: a good backup must not end in an error
+ * because its summary could not be written (exit 2, naming the path, before anything is written).
+ */
+export async function checkWritable(path: string, option: string): Promise<void> {
+  if (path === '-') return;
+  const target = resolve(path);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`${option} ${path} is a directory; give a file path`);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await access(existing ? target : dirname(target), constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${option} ${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }
 
 export function encryptionOf(kmsKeyId: string | undefined): Encryption {
   return kmsKeyId ? { kind: 'aws:kms', keyId: kmsKeyId } : { kind: 'AES256' };
 }
 
+export const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
 /** `26h`, `90m`, `2d`, `3600s` to milliseconds. */
 export function duration(value: string): number {
   const m = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
   if (!m) throw new InvalidArgumentError('expected a duration such as 26h, 90m or 2d');
-  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS];
 }

@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
 import type { RegionSummary, RunEvent } from '../run/events';
+import { formatBytes } from './format';
+
+/** A retry that waits this long is worth a person's attention; shorter ones are routine. */
+const NOTABLE_RETRY_WAIT_MS = 1_000;
 
 /** Maps run events to log lines a person can follow in a terminal or a Jenkins console. */
 export function createReporter(logger: Logger, progressIntervalMs = 2_000): (event: RunEvent) => void {
@@ -7,8 +11,14 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
   const listingDoneSeen = new Set<string>();
   return (event) => {
     switch (event.type) {
+      case 'home-region':
+        logger.info({ event: event.type, region: event.region, source: event.source }, `home region ${event.region} (from ${event.source})`);
+        return;
       case 'regions-resolved':
         logger.info({ event: event.type, regions: event.regions }, `regions: ${event.regions.join(', ')} (from ${event.source})`);
+        return;
+      case 'bucket-checked':
+        logger.debug({ event: event.type, region: event.region, bucket: event.bucket, check: event.check.kind }, `[${event.region}] bucket ${event.bucket} (from ${event.source}): ${event.check.kind}`);
         return;
       case 'region-start':
         logger.info({ event: event.type, region: event.region, bucket: event.bucket }, `[${event.region}] region ${event.index + 1}/${event.total}, bucket ${event.bucket}`);
@@ -27,6 +37,12 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
       case 'collected':
         logger.info({ event: event.type, region: event.region, captured: event.captured }, `[${event.region}] captured ${event.captured} parameters (${event.listPages} list pages, ${event.fetchBatches} fetch batches)`);
         return;
+      case 'vanished':
+        logger.warn(
+          { event: event.type, region: event.region, vanished: event.names },
+          `[${event.region}] ${event.names.length} parameter(s) vanished between listing and fetching (deleted during the run; not in this backup): ${event.names.join(', ')}`,
+        );
+        return;
       case 'would-upload':
         logger.info({ event: event.type, ...event }, `[${event.region}] dry run: would upload s3://${event.bucket}/${event.key} (${event.count} parameters, ${formatBytes(event.bytes)})`);
         return;
@@ -34,7 +50,16 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
         logger.info({ event: event.type, region: event.region, key: event.key, bytes: event.bytes }, `[${event.region}] uploaded s3://${event.bucket}/${event.key} (${formatBytes(event.bytes)})`);
         return;
       case 'verified':
-        logger.info({ event: event.type, region: event.region, key: event.key }, `[${event.region}] verified size, SHA-256 and encryption; latest.txt -> ${event.key}`);
+        logger.info({ event: event.type, region: event.region, key: event.key }, `[${event.region}] verified size, SHA-256 and encryption of ${event.key}`);
+        return;
+      case 'latest-moved':
+        logger.info({ event: event.type, region: event.region, key: event.key }, `[${event.region}] latest.txt -> ${event.key}`);
+        return;
+      case 'latest-kept':
+        logger.warn(
+          { event: event.type, region: event.region, key: event.key, current: event.current },
+          `[${event.region}] latest.txt left at ${event.current}: it is at least as new as this run's ${event.key} (a later run finished first)`,
+        );
         return;
       case 'region-done':
         logRegionSummary(logger, event.summary);
@@ -52,38 +77,39 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
         logger.info({ event: event.type, region: event.region, done: event.done, total: event.total }, `[${event.region}] written ${event.done}/${event.total}`);
         return;
       }
-      case 'retry':
-        logger.debug({ event: event.type, region: event.region, ...event.retry }, `[${event.region}] ${event.retry.operation} ${event.retry.code}, retry ${event.retry.attempt} in ${event.retry.delayMs} ms`);
+      case 'retry': {
+        const { operation, code, attempt, maxAttempts, delayMs } = event.retry;
+        const level = delayMs >= NOTABLE_RETRY_WAIT_MS ? 'warn' : 'debug';
+        logger[level]({ event: event.type, region: event.region, ...event.retry }, `[${event.region}] ${operation} ${code}: attempt ${attempt} of ${maxAttempts} failed, retrying in ${delayMs} ms`);
         return;
+      }
     }
   };
 }
 
 export function logRegionSummary(logger: Logger, s: RegionSummary): void {
   const fields = { event: 'region-summary', ...s };
-  const calls = s.api ? `, ${s.api.total} API calls (${s.api.totalRetries} retries)` : '';
-  const time = s.durationMs !== undefined ? `, ${(s.durationMs / 1000).toFixed(1)} s` : '';
+  const calls = 'api' in s ? `, ${s.api.total} API calls (${s.api.totalRetries} retries)` : '';
+  const time = 'durationMs' in s ? `, ${(s.durationMs / 1000).toFixed(1)} s` : '';
+  const vanished = 'vanished' in s && s.vanished.length ? `, ${s.vanished.length} vanished` : '';
   switch (s.status) {
     case 'ok':
-      logger.info(fields, `[${s.region}] OK: ${s.parameterCount} parameters -> s3://${s.bucket}/${s.key}${calls}${time}`);
+      logger.info(fields, `[${s.region}] OK: ${s.parameterCount} parameters -> s3://${s.bucket}/${s.key}${vanished}${calls}${time}`);
       return;
     case 'dry-run':
-      logger.info(fields, `[${s.region}] DRY RUN: ${s.parameterCount} parameters, nothing uploaded${calls}${time}`);
+      logger.info(fields, `[${s.region}] DRY RUN: ${s.parameterCount} parameters, nothing uploaded${vanished}${calls}${time}`);
       return;
     case 'empty':
       logger.warn(fields, `[${s.region}] WARNING: no parameter matched (besides the backup's own SSM keys); nothing uploaded, latest.txt untouched`);
       return;
     case 'failed':
-      logger.error(fields, `[${s.region}] FAILED: ${s.error?.message}`);
+      logger.error(fields, `[${s.region}] FAILED: ${s.error.message}`);
+      return;
+    case 'interrupted':
+      logger.error(fields, `[${s.region}] INTERRUPTED by ${s.signal}: nothing more was started; latest.txt untouched${calls}${time}`);
       return;
     case 'not-started':
-      logger.warn(fields, `[${s.region}] NOT STARTED: an earlier region failed`);
+      logger.warn(fields, `[${s.region}] NOT STARTED: ${s.reason}`);
       return;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

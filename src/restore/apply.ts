@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
 import { errorCodeOf } from '../aws/errorKinds';
+import { compareNames } from '../contract';
 import type { BackedUpParameter } from '../types';
 import type { PlanEntry, RestorePlan } from './plan';
 
@@ -16,7 +17,7 @@ export interface ApplyOptions {
   backup: BackedUpParameter[];
   live: BackedUpParameter[];
   overwrite: boolean;
-  /** PutParameter has a low quota (about 3 per second by default): writes are paced to this. */
+  /** PutParameter has a low quota (about 3 per second by default): writes are paced to this; 0: no cap. */
   writesPerSecond: number;
   concurrency: number;
   onProgress?: (done: number, total: number) => void;
@@ -37,9 +38,11 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const backup = new Map(options.backup.map((p) => [p.Name, p]));
   const live = new Map(options.live.map((p) => [p.Name, p]));
   const result: ApplyResult = { created: [], updated: [], skipped: [], failed: [] };
-  const writes = options.plan.entries.filter((e) => e.action === 'create' || (e.action === 'update' && options.overwrite));
+  // Only creates and (with overwrite) updates are written; skipped entries never are.
+  const writes = options.plan.entries.filter((e): e is WriteEntry => e.action === 'create' || (e.action === 'update' && options.overwrite));
   result.skipped = options.plan.entries.filter((e) => e.action === 'update' && !options.overwrite).map((e) => e.name);
-  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency), intervalCap: Math.max(1, options.writesPerSecond), interval: 1000, strict: true });
+  const pace = options.writesPerSecond > 0 ? { intervalCap: options.writesPerSecond, interval: 1000, strict: true } : {};
+  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency), ...pace });
   let done = 0;
   await Promise.all(
     writes.map((entry) =>
@@ -54,12 +57,14 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       }),
     ),
   );
-  for (const list of [result.created, result.updated]) list.sort();
-  result.failed.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const list of [result.created, result.updated]) list.sort(compareNames);
+  result.failed.sort((a, b) => compareNames(a.name, b.name));
   return result;
 }
 
-async function write(ssm: SSMClient, entry: PlanEntry, parameter: BackedUpParameter, current: BackedUpParameter | undefined): Promise<void> {
+type WriteEntry = Extract<PlanEntry, { action: 'create' | 'update' }>;
+
+async function write(ssm: SSMClient, entry: WriteEntry, parameter: BackedUpParameter, current: BackedUpParameter | undefined): Promise<void> {
   const create = entry.action === 'create';
   const input: PutParameterCommandInput = {
     Name: parameter.Name,
@@ -70,7 +75,7 @@ async function write(ssm: SSMClient, entry: PlanEntry, parameter: BackedUpParame
     DataType: parameter.DataType ?? 'text',
     ...(parameter.AllowedPattern ? { AllowedPattern: parameter.AllowedPattern } : {}),
     ...(parameter.Policies?.length ? { Policies: policiesInput(parameter) } : {}),
-    ...(parameter.Type === 'SecureString' && entry.action !== 'unchanged' && entry.kms?.keyId ? { KeyId: entry.kms.keyId } : {}),
+    ...(parameter.Type === 'SecureString' && entry.kms?.keyId ? { KeyId: entry.kms.keyId } : {}),
     // PutParameter refuses Tags together with Overwrite: tags on an update go through AddTagsToResource.
     ...(create ? { Tags: parameter.Tags?.length ? parameter.Tags : undefined } : { Overwrite: true }),
   };

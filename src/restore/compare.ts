@@ -1,3 +1,4 @@
+import { compareNames } from '../contract';
 import type { BackedUpParameter } from '../types';
 
 /** What can differ between a backed-up parameter and the live one; never carries the values. */
@@ -40,4 +41,28 @@ function normalizeJson(text: string): string {
 
 function tagText(tags: { Key: string; Value: string }[]): string {
   return JSON.stringify([...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0)));
+}
+
+/** How live SSM differs from a backup, by name: what is gone, what is new, what changed (and which fields). */
+export interface Drift {
+  missing: string[];
+  extra: string[];
+  changed: { name: string; differences: Difference[] }[];
+}
+
+export function driftBetween(backup: readonly BackedUpParameter[], live: readonly BackedUpParameter[]): Drift {
+  const liveByName = new Map(live.map((p) => [p.Name, p]));
+  const backedUp = new Set(backup.map((p) => p.Name));
+  const drift: Drift = { missing: [], extra: [], changed: [] };
+  for (const parameter of [...backup].sort((a, b) => compareNames(a.Name, b.Name))) {
+    const current = liveByName.get(parameter.Name);
+    if (!current) drift.missing.push(parameter.Name);
+    else {
+      // The key a SecureString is encrypted with is the restore's concern (kms.ts), not drift.
+      const found = differences(parameter, current, current.KeyId);
+      if (found.length) drift.changed.push({ name: parameter.Name, differences: found });
+    }
+  }
+  drift.extra = live.map((p) => p.Name).filter((name) => !backedUp.has(name)).sort(compareNames);
+  return drift;
 }

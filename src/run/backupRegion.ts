@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { RegionClients } from '../aws/clients';
-import { buildDocument, backupObjectKey, encodeDocument } from '../backup/document';
+import { buildDocument, encodeDocument } from '../backup/document';
 import { BackupStore, type Encryption } from '../backup/store';
-import { IncompleteCaptureError } from '../errors';
+import { backupObjectKey, FETCH_BATCH_SIZE, isRunnerKey } from '../contract';
+import { IncompleteCaptureError, InterruptedError } from '../errors';
 import { collectParameters } from '../ssm/collect';
-import { isWiringKey } from '../ssm/keys';
 import type { RegionSummary, RunListener } from './events';
 
 export interface RegionBackupInput {
@@ -18,11 +19,15 @@ export interface RegionBackupInput {
   encryption: Encryption;
   now: () => Date;
   listener: RunListener;
+  signal?: AbortSignal;
+  /** The per-run part of the object key; random unless a test fixes it. */
+  keySuffix?: () => string;
 }
 
 /**
- * One region: collect, refuse anything incomplete, upload, check the stored object, and only then
- * move `latest.txt`. Returns the region's summary; throws on any failure (the run records it).
+ * One region: collect, refuse anything undecryptable, upload under a key no other run uses, check the
+ * stored object, and only then move `latest.txt` forward. A parameter deleted during the run is named
+ * (vanished), not counted, and does not stop the backup of the rest. Throws on any failure.
  */
 export async function backupRegion(input: RegionBackupInput): Promise<RegionSummary> {
   const { env, region, bucket, clients, listener } = input;
@@ -34,42 +39,53 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
     withTags: input.withTags,
     onProgress: (p) => listener({ type: 'progress', region, ...p }),
   });
-  if (collected.vanished.length || collected.undecryptable.length) {
-    throw new IncompleteCaptureError(region, collected.vanished, collected.undecryptable);
-  }
+  if (collected.undecryptable.length) throw new IncompleteCaptureError(region, collected.undecryptable);
+  if (collected.vanished.length) listener({ type: 'vanished', region, names: collected.vanished });
   const capturedCount = collected.parameters.length;
   listener({ type: 'collected', region, captured: capturedCount, listPages: collected.listPages, fetchBatches: collected.fetchBatches });
 
-  const summary = (status: RegionSummary['status'], extra: Partial<RegionSummary> = {}): RegionSummary => ({
+  const captured = () => ({
     region,
-    status,
     bucket,
     parameterCount: capturedCount,
     listed: collected.listed,
+    vanished: collected.vanished,
     durationMs: input.now().getTime() - startedAt.getTime(),
-    api: { ...clients.stats.toJSON(), minimumFetchCalls: Math.ceil(capturedCount / 10), listPages: collected.listPages },
-    ...extra,
+    api: { ...clients.stats.toJSON(), minimumFetchCalls: Math.ceil(capturedCount / FETCH_BATCH_SIZE), listPages: collected.listPages },
   });
 
-  // Nothing matched but the runner's own wiring keys: the environment is empty or misnamed. Upload
-  // nothing and leave latest.txt alone; a person should look (exit 3).
-  if (collected.parameters.every((p) => isWiringKey(p.Name, env))) return summary('empty');
+  // Nothing matched but the runner's own keys: the environment is empty or misnamed. Upload nothing
+  // and leave latest.txt alone; a person should look (exit 3).
+  if (collected.parameters.every((p) => isRunnerKey(p.Name, env))) return { status: 'empty', ...captured() };
 
   const doc = buildDocument({ env, region, accountId: input.accountId, startedAt, parameters: collected.parameters });
-  const key = backupObjectKey(doc);
+  const key = backupObjectKey({ env, takenAt: startedAt, suffix: (input.keySuffix ?? randomSuffix)() });
   // From here on the values live once, as the encoded bytes.
   const encoded = encodeDocument(doc, { releaseParameters: true });
   const bytes = encoded.size;
   if (input.dryRun) {
     listener({ type: 'would-upload', region, bucket, key, count: capturedCount, bytes });
-    return summary('dry-run', { key, bytes, sha256: encoded.sha256Hex });
+    return { status: 'dry-run', ...captured(), key, bytes, sha256: encoded.sha256Hex };
   }
 
   const store = new BackupStore(clients.s3, bucket);
+  stopIfInterrupted(input.signal);
   await store.put(key, encoded, input.encryption, capturedCount);
   listener({ type: 'uploaded', region, bucket, key, bytes });
   await store.verify(key, { size: bytes, sha256Base64: encoded.sha256Base64, encryption: input.encryption });
-  await store.writeLatest(key, input.encryption);
   listener({ type: 'verified', region, bucket, key });
-  return summary('ok', { key, bytes, sha256: encoded.sha256Hex });
+  // An interrupted run leaves latest.txt where it was, even with a good object uploaded.
+  stopIfInterrupted(input.signal);
+  const latest = await store.moveLatestForward(key, input.encryption);
+  if (latest.kind === 'moved') listener({ type: 'latest-moved', region, bucket, key });
+  else listener({ type: 'latest-kept', region, bucket, key, current: latest.current });
+  return { status: 'ok', ...captured(), key, bytes, sha256: encoded.sha256Hex, latest: latest.kind };
+}
+
+function randomSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+function stopIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
 }

@@ -1,18 +1,20 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RegionClients } from '../aws/clients';
-import { TOOL } from '../backup/document';
-import type { Encryption } from '../backup/store';
-import { ExitCode, exitCodeOf } from '../errors';
-import { resolveBucket } from '../ssm/buckets';
+import { errorCodeOf } from '../aws/errorKinds';
+import { accountIdOf } from '../aws/identity';
+import { BackupStore, type BucketCheck, type Encryption } from '../backup/store';
+import { ConfigurationError, ExitCode, exitCodeOf, IncompleteCaptureError, InterruptedError } from '../errors';
+import { resolveBucket, type ResolvedBucket } from '../ssm/buckets';
 import { resolveRegions } from '../ssm/regions';
+import { TOOL } from '../tool';
 import { backupRegion } from './backupRegion';
 import type { RegionSummary, RunListener, RunSummary } from './events';
 
 export interface BackupRunInput {
   env: string;
-  homeRegion: string;
-  /** `--regions a,b` or `--region r`, already joined. */
-  regions?: string;
+  /** Needed only to read the regions key and the legacy bucket key; absent when none is configured. */
+  homeRegion?: string;
+  /** `--regions a,b` or `--region r`, parsed. */
+  regions?: readonly string[];
   dryRun: boolean;
   concurrency: number;
   withTags: boolean;
@@ -20,6 +22,9 @@ export interface BackupRunInput {
   clientsFor: (region: string) => RegionClients;
   now?: () => Date;
   listener?: RunListener;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal?: AbortSignal;
+  keySuffix?: () => string;
 }
 
 export interface BackupRunResult {
@@ -29,47 +34,63 @@ export interface BackupRunResult {
   exitCode: ExitCode;
 }
 
-export async function accountIdOf(clients: RegionClients): Promise<string> {
-  const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
-  return identity.Account ?? 'unknown';
-}
-
 /**
  * Every region in order, one after another. Everything that can be wrong with the setup (credentials,
- * region list, bucket keys) is checked for all regions before anything is written; a region that
- * fails stops the run and the later ones are reported as not started.
+ * region list, bucket keys, the buckets themselves) is checked for every region before anything is
+ * written; a region that fails stops the run and the later ones are reported as not started.
  */
 export async function runBackup(input: BackupRunInput): Promise<BackupRunResult> {
   const now = input.now ?? (() => new Date());
   const listener = input.listener ?? (() => {});
   const startedAt = now();
-  const home = input.clientsFor(input.homeRegion);
+  const summary: RunSummary = {
+    tool: { ...TOOL },
+    environment: input.env,
+    dryRun: input.dryRun,
+    status: 'ok',
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    regions: [],
+  };
+  const finish = (failure?: Error): BackupRunResult => {
+    summary.durationMs = now().getTime() - startedAt.getTime();
+    const warning = summary.regions.some((s) => s.status === 'empty');
+    summary.status = failure instanceof InterruptedError ? 'interrupted' : failure ? 'failed' : warning ? 'warning' : 'ok';
+    const exitCode = failure ? exitCodeOf(failure) : warning ? ExitCode.NeedsAttention : ExitCode.Ok;
+    return { summary, exitCode, ...(failure ? { failure } : {}) };
+  };
 
-  const accountId = await accountIdOf(home);
-  const { regions, source } = await resolveRegions({ env: input.env, homeRegion: input.homeRegion, explicit: input.regions, homeSsm: home.ssm });
-  listener({ type: 'regions-resolved', regions, source });
-  const buckets: string[] = [];
-  for (const region of regions) {
-    buckets.push(await resolveBucket({ env: input.env, region, homeRegion: input.homeRegion, ssm: input.clientsFor(region).ssm }));
+  let regions: string[] = [];
+  let buckets: ResolvedBucket[];
+  try {
+    ({ regions } = await resolveRegionsFor(input, listener));
+    const [accountId, resolved] = await Promise.all([accountIdOf(input.clientsFor(regions[0]!).sts), checkBuckets(input, regions, listener)]);
+    summary.accountId = accountId;
+    buckets = resolved;
+  } catch (error) {
+    const failure = asError(error);
+    summary.error = { name: failure.name, code: errorCodeOf(failure), message: failure.message };
+    summary.regions = regions.map((region) => ({ status: 'not-started', region, reason: 'the run stopped before any region started' }));
+    return finish(failure);
   }
 
-  const summaries: RegionSummary[] = [];
   let failure: Error | undefined;
   for (const [index, region] of regions.entries()) {
-    const bucket = buckets[index]!;
+    const { bucket } = buckets[index]!;
     if (failure) {
-      summaries.push({ region, status: 'not-started', bucket });
+      summary.regions.push({ status: 'not-started', region, bucket, reason: failure instanceof InterruptedError ? 'interrupted' : 'an earlier region failed' });
       continue;
     }
     listener({ type: 'region-start', region, bucket, index, total: regions.length });
     const regionStart = now();
     const clients = input.clientsFor(region);
+    let result: RegionSummary;
     try {
-      const summary = await backupRegion({
+      result = await backupRegion({
         env: input.env,
         region,
         bucket,
-        accountId,
+        accountId: summary.accountId!,
         clients,
         dryRun: input.dryRun,
         concurrency: input.concurrency,
@@ -77,35 +98,78 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
         encryption: input.encryption,
         now,
         listener,
+        signal: input.signal,
+        keySuffix: input.keySuffix,
       });
-      summaries.push(summary);
-      listener({ type: 'region-done', summary });
     } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      const summary: RegionSummary = {
-        region,
-        status: 'failed',
-        bucket,
-        durationMs: now().getTime() - regionStart.getTime(),
-        api: clients.stats.toJSON(),
-        error: { name: failure.name, message: failure.message },
-      };
-      summaries.push(summary);
-      listener({ type: 'region-done', summary });
+      failure = asError(error);
+      const common = { region, bucket, durationMs: now().getTime() - regionStart.getTime(), api: clients.stats.toJSON() };
+      result =
+        failure instanceof InterruptedError
+          ? { status: 'interrupted', ...common, signal: failure.signal }
+          : {
+              status: 'failed',
+              ...common,
+              error: { name: failure.name, code: errorCodeOf(failure), message: failure.message },
+              ...(failure instanceof IncompleteCaptureError ? { failed: [...failure.undecryptable] } : {}),
+            };
     }
+    summary.regions.push(result);
+    listener({ type: 'region-done', summary: result });
   }
+  return finish(failure);
+}
 
-  const warning = summaries.some((s) => s.status === 'empty');
-  const summary: RunSummary = {
-    tool: { ...TOOL },
-    environment: input.env,
-    accountId,
-    dryRun: input.dryRun,
-    status: failure ? 'failed' : warning ? 'warning' : 'ok',
-    startedAt: startedAt.toISOString(),
-    durationMs: now().getTime() - startedAt.getTime(),
-    regions: summaries,
-  };
-  const exitCode = failure ? exitCodeOf(failure) : warning ? ExitCode.NeedsAttention : ExitCode.Ok;
-  return { summary, failure, exitCode };
+async function resolveRegionsFor(input: BackupRunInput, listener: RunListener): Promise<{ regions: string[] }> {
+  const resolved = await resolveRegions({
+    env: input.env,
+    homeRegion: input.homeRegion,
+    explicit: input.regions,
+    homeSsm: () => input.clientsFor(input.homeRegion!).ssm,
+  });
+  listener({ type: 'regions-resolved', regions: resolved.regions, source: resolved.source });
+  return resolved;
+}
+
+/**
+ * Every region's bucket key is read and its bucket checked (exists, in that region, reachable), all
+ * regions at once; every problem found is named in one configuration error.
+ */
+async function checkBuckets(input: BackupRunInput, regions: string[], listener: RunListener): Promise<ResolvedBucket[]> {
+  const results = await Promise.allSettled(
+    regions.map(async (region) => {
+      const clients = input.clientsFor(region);
+      const resolved = await resolveBucket({ env: input.env, region, homeRegion: input.homeRegion, ssm: clients.ssm });
+      const check = await new BackupStore(clients.s3, resolved.bucket).check(region);
+      listener({ type: 'bucket-checked', ...resolved, check });
+      const problem = bucketProblem(resolved, check);
+      if (problem) throw new ConfigurationError(problem);
+      return resolved;
+    }),
+  );
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [asError(r.reason)] : []));
+  // An AWS failure (after retries) or an interruption is not a configuration problem: report it as is.
+  const other = failures.find((f) => !(f instanceof ConfigurationError));
+  if (other) throw other;
+  if (failures.length === 1) throw failures[0];
+  if (failures.length) throw new ConfigurationError(`${failures.length} regions are not ready: ${failures.map((f) => f.message).join('; ')}`);
+  return results.map((r) => (r as PromiseFulfilledResult<ResolvedBucket>).value);
+}
+
+function bucketProblem(resolved: ResolvedBucket, check: BucketCheck): string | undefined {
+  const where = `bucket ${resolved.bucket} (from ${resolved.source} in ${resolved.region})`;
+  switch (check.kind) {
+    case 'ok':
+      return undefined;
+    case 'missing':
+      return `${resolved.region}: ${where} does not exist`;
+    case 'other-region':
+      return `${resolved.region}: ${where} is in ${check.actualRegion}, not ${resolved.region}`;
+    case 'no-access':
+      return `${resolved.region}: ${where} cannot be reached (${check.code}): the credentials need s3:ListBucket on it`;
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,14 +1,20 @@
 import type { RetryEvent } from '../aws/retry';
+import type { BucketCheck } from '../backup/store';
 
 /** What a run reports while it works; the CLI decides how each is shown. Never carries values. */
 export type RunEvent =
+  | { type: 'home-region'; region: string; source: string }
   | { type: 'regions-resolved'; regions: string[]; source: string }
+  | { type: 'bucket-checked'; region: string; bucket: string; source: string; check: BucketCheck }
   | { type: 'region-start'; region: string; bucket: string; index: number; total: number }
   | { type: 'progress'; region: string; listed: number; fetched: number; listingDone: boolean }
   | { type: 'collected'; region: string; captured: number; listPages: number; fetchBatches: number }
+  | { type: 'vanished'; region: string; names: string[] }
   | { type: 'would-upload'; region: string; bucket: string; key: string; count: number; bytes: number }
   | { type: 'uploaded'; region: string; bucket: string; key: string; bytes: number }
   | { type: 'verified'; region: string; bucket: string; key: string }
+  | { type: 'latest-moved'; region: string; bucket: string; key: string }
+  | { type: 'latest-kept'; region: string; bucket: string; key: string; current: string }
   | { type: 'region-done'; summary: RegionSummary }
   | { type: 'retry'; region: string; retry: RetryEvent }
   | { type: 'backup-loaded'; origin: string; count: number; checksum: string }
@@ -17,38 +23,58 @@ export type RunEvent =
 
 export type RunListener = (event: RunEvent) => void;
 
-export type RegionStatus = 'ok' | 'dry-run' | 'empty' | 'failed' | 'not-started';
-
-export interface RegionSummary {
-  region: string;
-  status: RegionStatus;
-  bucket?: string;
-  key?: string;
-  parameterCount?: number;
-  listed?: number;
-  bytes?: number;
-  sha256?: string;
-  durationMs?: number;
-  api?: {
-    calls: Record<string, number>;
-    retries: Record<string, number>;
-    total: number;
-    totalRetries: number;
-    throttled: number;
-    /** ceil(N/10) GetParameters calls for the N captured; listing pages depend on all parameters in the region. */
-    minimumFetchCalls?: number;
-    listPages?: number;
-  };
-  error?: { name: string; message: string };
+export interface ApiCounts {
+  calls: Record<string, number>;
+  retries: Record<string, number>;
+  total: number;
+  totalRetries: number;
+  throttled: number;
+  /** ceil(N/10) GetParameters calls for the N captured; listing pages depend on all parameters in the region. */
+  minimumFetchCalls?: number;
+  listPages?: number;
 }
+
+/** What one region's capture found: counts and names, never values. */
+interface Captured {
+  region: string;
+  bucket: string;
+  parameterCount: number;
+  listed: number;
+  /** Listed, then gone when fetched: deleted during the run, not in the backup, not counted. */
+  vanished: string[];
+  durationMs: number;
+  api: ApiCounts;
+}
+
+/** One region's outcome, by status; each status carries exactly what it knows. */
+export type RegionSummary =
+  | (Captured & { status: 'ok'; key: string; bytes: number; sha256: string; latest: 'moved' | 'kept-newer' })
+  | (Captured & { status: 'dry-run'; key: string; bytes: number; sha256: string })
+  | (Captured & { status: 'empty' })
+  | {
+      status: 'failed';
+      region: string;
+      bucket: string;
+      durationMs: number;
+      api: ApiCounts;
+      error: { name: string; code?: string; message: string };
+      /** Parameters named by the failure (undecryptable SecureStrings), with the service's error code. */
+      failed?: { name: string; code: string }[];
+    }
+  | { status: 'interrupted'; region: string; bucket: string; durationMs: number; api: ApiCounts; signal: string }
+  | { status: 'not-started'; region: string; bucket?: string; reason: string };
+
+export type RegionStatus = RegionSummary['status'];
 
 export interface RunSummary {
   tool: { name: string; version: string };
   environment: string;
   accountId?: string;
   dryRun: boolean;
-  status: 'ok' | 'warning' | 'failed';
+  status: 'ok' | 'warning' | 'failed' | 'interrupted';
   startedAt: string;
   durationMs: number;
+  /** A failure before any region started (configuration, credentials, bucket checks). */
+  error?: { name: string; code?: string; message: string };
   regions: RegionSummary[];
 }

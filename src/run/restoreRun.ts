@@ -1,16 +1,16 @@
 import type { RegionClients } from '../aws/clients';
-import { loadBackup, type BackupSource, type LoadedBackup } from '../backup/source';
-import { BackupStore } from '../backup/store';
+import { accountIdOf } from '../aws/identity';
+import type { BackupSource, LoadedBackup } from '../backup/source';
+import { StalePlanError } from '../errors';
 import { applyPlan, type ApplyResult } from '../restore/apply';
-import { planRestore, type RestorePlan } from '../restore/plan';
-import { resolveBucket } from '../ssm/buckets';
+import { planChanges, planRestore, type RestorePlan } from '../restore/plan';
 import { collectParameters } from '../ssm/collect';
-import { accountIdOf } from './backupRun';
 import type { RunListener } from './events';
+import { loadFromRegion } from './stores';
 
 export interface RestoreRunInput {
   env: string;
-  homeRegion: string;
+  homeRegion?: string;
   targetRegion: string;
   /** Whose bucket to read: the target's by default; another region's for disaster recovery. */
   sourceRegion?: string;
@@ -18,6 +18,9 @@ export interface RestoreRunInput {
   apply: boolean;
   overwrite: boolean;
   kmsKeyId?: string;
+  includeRunnerKeys: boolean;
+  /** A plan reviewed earlier (`--plan`): applied only if it still describes the world exactly. */
+  reviewedPlan?: RestorePlan;
   concurrency: number;
   writesPerSecond: number;
   clientsFor: (region: string) => RegionClients;
@@ -37,24 +40,43 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
   const listener = input.listener ?? (() => {});
   const sourceRegion = input.sourceRegion ?? input.targetRegion;
   const target = input.clientsFor(input.targetRegion);
-  const { loaded } = await loadFromRegion(input, sourceRegion);
+  const { loaded } = await loadFromRegion(input, input.from, sourceRegion);
   listener({ type: 'backup-loaded', origin: loaded.origin, count: loaded.doc.parameter_count, checksum: loaded.checksum });
 
-  const accountId = await accountIdOf(target);
   const backup = loaded.doc.parameters;
-  const live = await collectParameters({ ssm: target.ssm, env: input.env, concurrency: input.concurrency, withTags: backup.some((p) => p.Tags) });
+  const [accountId, live] = await Promise.all([
+    accountIdOf(target.sts),
+    collectParameters({
+      ssm: target.ssm,
+      env: input.env,
+      concurrency: input.concurrency,
+      withTags: backup.some((p) => p.Tags),
+      onProgress: (p) => listener({ type: 'progress', region: input.targetRegion, ...p }),
+    }),
+  ]);
   listener({ type: 'live-collected', region: input.targetRegion, count: live.parameters.length });
 
   const plan = planRestore({
     environment: input.env,
     source: loaded.origin,
+    from: loaded.key ?? (input.from.kind === 'file' ? `file:${input.from.path}` : 'latest'),
+    backupSha256: loaded.sha256Hex,
     backup,
     live: live.parameters,
     sourceRegion: loaded.doc.region ?? sourceRegion,
     targetRegion: input.targetRegion,
     accountId,
     kmsKeyOverride: input.kmsKeyId,
+    includeRunnerKeys: input.includeRunnerKeys,
   });
+  if (input.reviewedPlan) {
+    const changes = planChanges(input.reviewedPlan, plan);
+    if (changes.length) {
+      throw new StalePlanError(
+        `the reviewed plan no longer holds (${changes.length} change(s)); nothing was written. Make a new plan: ${changes.slice(0, 20).join('; ')}`,
+      );
+    }
+  }
   await input.onPlan?.(plan);
   if (!input.apply) return { loaded, plan };
   const applied = await applyPlan({
@@ -68,19 +90,4 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
     onProgress: (done, total) => listener({ type: 'apply-progress', region: input.targetRegion, done, total }),
   });
   return { loaded, plan, applied };
-}
-
-/** Reads a backup from a file, or from the region's bucket (whose store is returned for further use). */
-export async function loadFromRegion(
-  input: { env: string; homeRegion: string; from: BackupSource; clientsFor: (region: string) => RegionClients },
-  region: string,
-): Promise<{ loaded: LoadedBackup; store?: BackupStore }> {
-  if (input.from.kind === 'file') return { loaded: await loadBackup(input.from, input.env) };
-  const store = await regionStore(input, region);
-  return { loaded: await loadBackup(input.from, input.env, store), store };
-}
-
-export async function regionStore(input: { env: string; homeRegion: string; clientsFor: (region: string) => RegionClients }, region: string): Promise<BackupStore> {
-  const clients = input.clientsFor(region);
-  return new BackupStore(clients.s3, await resolveBucket({ env: input.env, region, homeRegion: input.homeRegion, ssm: clients.ssm }));
 }

@@ -1,21 +1,25 @@
 import type { RegionClients } from '../aws/clients';
-import { timestampToDate } from '../backup/document';
 import type { BackupSource, LoadedBackup } from '../backup/source';
 import type { BackupStore } from '../backup/store';
-import { planRestore } from '../restore/plan';
-import type { Difference } from '../restore/compare';
+import { parseBackupObjectKey, timestampToDate } from '../contract';
+import { NoBackupError } from '../errors';
+import { driftBetween, type Drift } from '../restore/compare';
 import { collectParameters } from '../ssm/collect';
-import { loadFromRegion, regionStore } from './restoreRun';
+import type { RunListener } from './events';
+import { loadFromRegion, regionStore } from './stores';
 
 export interface VerifyInput {
   env: string;
-  homeRegion: string;
+  homeRegion?: string;
   region: string;
   from: BackupSource;
   againstLive: boolean;
+  /** With againstLive: parameters created since the backup (extra) fail the check too. */
+  strict: boolean;
   maxAgeMs?: number;
   concurrency: number;
   clientsFor: (region: string) => RegionClients;
+  listener?: RunListener;
   now?: () => Date;
 }
 
@@ -26,19 +30,33 @@ export interface VerifyReport {
   sha256: string;
   checksum: string;
   backupTime: string;
-  drift?: { missing: string[]; extra: string[]; changed: { name: string; differences: Difference[] }[] };
-  age?: { newestKey: string; hours: number; maxHours: number };
-  /** Reasons the check failed; empty when everything held. */
-  problems: string[];
+  drift?: Drift;
+  age?: { newestKey: string; ageMs: number; maxAgeMs: number };
+  /** With againstLive: whether extra parameters count as drift that fails. */
+  strict: boolean;
+  /** What failed the check (the details are in `age` and `drift`); empty when everything held. */
+  failures: ('too-old' | 'drift')[];
 }
 
 /**
- * Integrity (checksum, parse, count, environment) throws; drift and age are reported as problems, so
- * the report is always complete when it fails.
+ * Integrity (checksum, parse, count, environment) throws; drift and age are reported as failures, so
+ * the report is always complete when it fails. With `--max-age`, a bucket with no backup at all is a
+ * failure (there is no fresh backup), not a configuration error.
  */
 export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   const now = input.now ?? (() => new Date());
-  const { loaded, store } = await loadFromRegion(input, input.region);
+  const listener = input.listener ?? (() => {});
+  let opened: { loaded: LoadedBackup; store?: BackupStore };
+  try {
+    opened = await loadFromRegion(input, input.from, input.region);
+  } catch (error) {
+    if (error instanceof NoBackupError && input.maxAgeMs !== undefined) {
+      throw new NoBackupError(`${error.message}: there is no backup younger than ${input.maxAgeMs / 1000} s`);
+    }
+    throw error;
+  }
+  const { loaded, store } = opened;
+  listener({ type: 'backup-loaded', origin: loaded.origin, count: loaded.doc.parameter_count, checksum: loaded.checksum });
   const report: VerifyReport = {
     origin: loaded.origin,
     parameterCount: loaded.doc.parameter_count,
@@ -46,31 +64,31 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
     sha256: loaded.sha256Hex,
     checksum: loaded.checksum,
     backupTime: timestampToDate(loaded.doc.backup_timestamp)?.toISOString() ?? loaded.doc.backup_timestamp,
-    problems: [],
+    strict: input.strict,
+    failures: [],
   };
-  const clients = input.clientsFor(input.region);
 
   if (input.maxAgeMs !== undefined) {
-    const newestKey = (await newestBackupKey(input, loaded, store)) ?? '(none)';
-    const taken = timestampToDate(/(\d{8}_\d{6})\.json$/.exec(newestKey)?.[1]);
-    const hours = taken ? (now().getTime() - taken.getTime()) / 3_600_000 : Infinity;
-    report.age = { newestKey, hours: Math.round(hours * 10) / 10, maxHours: input.maxAgeMs / 3_600_000 };
-    if (hours * 3_600_000 > input.maxAgeMs) report.problems.push(`the newest backup (${newestKey}) is ${taken ? `${report.age.hours} h` : 'missing or unreadable'} old; at most ${report.age.maxHours} h allowed`);
+    const newestKey = await newestBackupKey(input, loaded, store);
+    if (!newestKey) throw new NoBackupError(`no backup in ${input.region}: latest.txt does not exist`);
+    const taken = parseBackupObjectKey(newestKey)?.takenAt;
+    const ageMs = taken ? now().getTime() - taken.getTime() : Infinity;
+    report.age = { newestKey, ageMs, maxAgeMs: input.maxAgeMs };
+    if (ageMs > input.maxAgeMs) report.failures.push('too-old');
   }
 
   if (input.againstLive) {
-    const backup = loaded.doc.parameters;
-    const live = await collectParameters({ ssm: clients.ssm, env: input.env, concurrency: input.concurrency, withTags: backup.some((p) => p.Tags) });
-    const plan = planRestore({ environment: input.env, source: loaded.origin, backup, live: live.parameters, sourceRegion: input.region, targetRegion: input.region, accountId: '' });
-    const drift = {
-      missing: plan.entries.filter((e) => e.action === 'create').map((e) => e.name),
-      extra: plan.extra,
-      changed: plan.entries.flatMap((e) => (e.action === 'update' ? [{ name: e.name, differences: e.differences }] : [])),
-    };
+    const live = await collectParameters({
+      ssm: input.clientsFor(input.region).ssm,
+      env: input.env,
+      concurrency: input.concurrency,
+      withTags: loaded.doc.parameters.some((p) => p.Tags),
+      onProgress: (p) => listener({ type: 'progress', region: input.region, ...p }),
+    });
+    listener({ type: 'live-collected', region: input.region, count: live.parameters.length });
+    const drift = driftBetween(loaded.doc.parameters, live.parameters);
     report.drift = drift;
-    if (drift.missing.length || drift.extra.length || drift.changed.length) {
-      report.problems.push(`drift against live SSM in ${input.region}: ${drift.missing.length} missing, ${drift.extra.length} extra, ${drift.changed.length} changed`);
-    }
+    if (drift.missing.length + drift.changed.length + (input.strict ? drift.extra.length : 0)) report.failures.push('drift');
   }
   return report;
 }

@@ -8,12 +8,8 @@ import {
 } from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
 import { errorCodeOf, isAwsError } from '../aws/errorKinds';
+import { belongsToEnvironment, compareNames, FETCH_BATCH_SIZE, LIST_PAGE_SIZE } from '../contract';
 import type { BackedUpParameter } from '../types';
-import { belongsToEnvironment } from './selection';
-
-/** GetParameters takes at most 10 names; DescribeParameters returns at most 50 per page. */
-export const FETCH_BATCH_SIZE = 10;
-export const LIST_PAGE_SIZE = 50;
 
 /** What became of one listed name. */
 export type FetchOutcome =
@@ -135,13 +131,9 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
   return { parameters, vanished, undecryptable, listed: progress.listed, listPages, fetchBatches };
 }
 
-/** Code-unit order: the same on every machine and locale, so two backups diff cleanly. */
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
- * One GetParameters call; names it does not return are `InvalidParameters` (deleted since listing).
+ * One GetParameters call. GetParameters is not atomic: a name deleted since listing comes back in
+ * `InvalidParameters`; any name not returned, listed there or not, is vanished, never captured.
  * A decryption failure fails the whole call, so the batch is halved until the culprits are alone.
  */
 async function fetchWithSplit(ssm: SSMClient, names: string[], metadata: Map<string, ParameterMetadata>): Promise<FetchOutcome[]> {
@@ -154,7 +146,6 @@ async function fetchWithSplit(ssm: SSMClient, names: string[], metadata: Map<str
       returned.add(parameter.Name);
       outcomes.push({ kind: 'captured', parameter: toBackedUp(parameter, metadata.get(parameter.Name)) });
     }
-    // A name neither returned nor reported invalid is also missing: never count it as captured.
     for (const name of names) if (!returned.has(name)) outcomes.push({ kind: 'vanished', name });
     return outcomes;
   } catch (error) {

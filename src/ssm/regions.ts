@@ -1,16 +1,8 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { UsageError } from '../errors';
 import { isAwsError } from '../aws/errorKinds';
-import { ssmKeys } from './keys';
+import { ssmKeys } from '../contract';
+import { ConfigurationError, UsageError } from '../errors';
 import { validateRegion } from './selection';
-
-export const FALLBACK_HOME_REGION = 'ap-northeast-1';
-
-/** `--home-region`, else AWS_REGION, else AWS_DEFAULT_REGION, else ap-northeast-1. */
-export function resolveHomeRegion(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const region = option ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? FALLBACK_HOME_REGION;
-  return validateRegion(region, option ? '--home-region' : 'home region');
-}
 
 export function parseRegionList(value: string, source: string): string[] {
   const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
@@ -26,21 +18,30 @@ export function parseRegionList(value: string, source: string): string[] {
 
 export type RegionSource = 'option' | 'ssm' | 'home-region';
 
+export const NO_HOME_REGION =
+  'no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile (aws configure set region REGION)';
+
 /**
- * `--regions`/`--region` win; else the regions key in the home region; if that key does not exist,
- * the home region alone, so an old single-region installation keeps working.
+ * `--regions`/`--region` win (no home region needed); else the regions key in the home region; if
+ * that key does not exist, the home region alone, so an old single-region installation keeps working.
  */
 export async function resolveRegions(args: {
   env: string;
-  homeRegion: string;
-  explicit?: string;
-  homeSsm: SSMClient;
+  homeRegion?: string;
+  explicit?: readonly string[];
+  homeSsm: () => SSMClient;
 }): Promise<{ regions: string[]; source: RegionSource }> {
-  if (args.explicit) return { regions: parseRegionList(args.explicit, '--regions'), source: 'option' };
+  if (args.explicit?.length) return { regions: [...args.explicit], source: 'option' };
+  if (!args.homeRegion) throw new ConfigurationError(NO_HOME_REGION);
   const key = ssmKeys.regions(args.env);
   try {
-    const { Parameter } = await args.homeSsm.send(new GetParameterCommand({ Name: key }));
-    return { regions: parseRegionList(Parameter?.Value ?? '', `${key} in ${args.homeRegion}`), source: 'ssm' };
+    const { Parameter } = await args.homeSsm().send(new GetParameterCommand({ Name: key }));
+    try {
+      return { regions: parseRegionList(Parameter?.Value ?? '', `${key} in ${args.homeRegion}`), source: 'ssm' };
+    } catch (error) {
+      // A bad regions key is the setup's fault, not the command line's.
+      throw new ConfigurationError((error as Error).message);
+    }
   } catch (error) {
     if (isAwsError(error, 'ParameterNotFound')) return { regions: [args.homeRegion], source: 'home-region' };
     throw error;

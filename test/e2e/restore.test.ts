@@ -18,6 +18,8 @@ const secrets = new Set<string>();
 const session = new CliSession(() => localEnv(moto.endpoint));
 let backupKey: string;
 let backedUp: Map<string, LiveParameter>;
+/** The backup object as written, before a later test damages it in the bucket. */
+let backupText: string;
 
 /** A set that exercises every attribute a restore must keep. */
 function seedSet(region: string): SeedParameter[] {
@@ -49,6 +51,7 @@ beforeAll(async () => {
   const backup = await session.run(['backup', '--env', 'dev', '--with-tags']);
   expect(backup.code).toBe(0);
   backupKey = (await readObject(moto.endpoint, TARGET, buckets[TARGET]!, 'latest.txt')).trim();
+  backupText = await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey);
   backedUp = await snapshot(moto.endpoint, TARGET, 'dev');
 });
 
@@ -119,6 +122,12 @@ describe('restore round trip (built CLI against moto)', () => {
     expect(now.has(extra)).toBe(true);
     const after = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--against-live']);
     expect(after.stdout).not.toMatch(/MISSING|CHANGED/);
+    // Only the parameter added since the backup is left: reported, and failing only with --strict.
+    expect(after.stdout).toContain(`EXTRA     ${extra}`);
+    expect(after.code).toBe(0);
+    const strict = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--against-live', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/0 missing, 1 extra, 0 changed/);
     console.log(
       `round trip: ${backedUp.size} parameters backed up; ${deleted.length} deleted, ${valueChanged.length + 2} changed, 1 added; ` +
         `${deleted.length + valueChanged.length + 2} restored; ${comparable(now, backedUp.keys()).length}/${backedUp.size} equal after restore`,
@@ -129,8 +138,12 @@ describe('restore round trip (built CLI against moto)', () => {
     const result = await session.run(['restore', '--env', 'dev', '--region', DR_REGION, '--source-region', TARGET, '--apply']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`-> ${DR_REGION}`);
+    // The backup stack's own key for us-west-2 is the stack's, not the restore's to write.
+    const runnerKey = `/jenkins/dev/backup/${TARGET}/s3-bucket-name`;
+    expect(result.stdout).toContain(`SKIPPED   ${runnerKey} (the backup stack's own key; restored only with --include-runner-keys)`);
     const dr = await snapshot(moto.endpoint, DR_REGION, 'dev');
-    expect(comparable(dr)).toEqual(comparable(backedUp));
+    expect(dr.has(runnerKey)).toBe(false);
+    expect(comparable(dr)).toEqual(comparable(backedUp).filter((p) => p.Name !== runnerKey));
   });
 
   it('refuses a backup of another environment before writing anything (exit 2)', async () => {
@@ -176,6 +189,99 @@ describe('restore round trip (built CLI against moto)', () => {
     expect(stale.stderr).toMatch(/the newest backup \(.*\) is .* old; at most/);
     const fresh = await session.run(['verify', '--env', 'dev', '--region', 'ap-northeast-1', '--max-age', '26h']);
     expect(fresh.code).toBe(0);
+  });
+
+  describe('a restore writes only what belongs to the environment, and only what was reviewed', () => {
+    let dir: string;
+    let doc: { parameters: { Name: string; Type: string; Value: string }[]; parameter_count: number };
+    const writeBackup = (name: string, parameters: typeof doc.parameters) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify({ ...doc, parameters, parameter_count: parameters.length }));
+      return `file:${file}`;
+    };
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'ssm-backup-restore-'));
+      doc = JSON.parse(backupText);
+    });
+
+    it("skips other environments' names and the stack's own keys: listed, never written", async () => {
+      const foreign = { Name: '/jenkins/prod/leaked-by-old-collector', Type: 'String', Value: secretValue('prod') };
+      const oldRegionsKey = { Name: '/jenkins/dev/backup/regions', Type: 'StringList', Value: 'us-west-2' };
+      const from = writeBackup('mixed.json', [...doc.parameters, foreign, oldRegionsKey]);
+      secrets.add(foreign.Value);
+      const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', from, '--apply', '--overwrite']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`SKIPPED   ${foreign.Name} (outside the environment; never written)`);
+      expect(result.stdout).toContain(`SKIPPED   ${oldRegionsKey.Name} (the backup stack's own key; restored only with --include-runner-keys)`);
+      expect((await snapshot(moto.endpoint, TARGET, 'prod')).has(foreign.Name)).toBe(false);
+      expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(oldRegionsKey.Name)).toBe(false);
+    });
+
+    it('refuses a backup holding a name twice, in restore and verify (exit 1)', async () => {
+      const twice = doc.parameters[3]!;
+      const from = writeBackup('duplicate.json', [...doc.parameters, { ...twice, Value: secretValue('dup') }]);
+      for (const command of ['restore', 'verify']) {
+        const result = await session.run([command, '--env', 'dev', '--region', TARGET, '--from', from]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(`is damaged: it holds 1 name(s) more than once (${twice.Name})`);
+      }
+    });
+
+    it("names a failed write with the service's error code, on stderr and in the summary", async () => {
+      const bad = { Name: '/ssm/dev/reserved-prefix', Type: 'String', Value: secretValue('bad') };
+      secrets.add(bad.Value);
+      const summaryFile = session.summaryPath('failed-write');
+      const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', writeBackup('bad.json', [bad]), '--apply', '--summary-file', summaryFile]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`RestoreFailedError: 1 parameter(s) could not be restored: ${bad.Name} (ValidationException)`);
+      expect(JSON.parse(readFileSync(summaryFile, 'utf8')).failed).toEqual([{ name: bad.Name, code: 'ValidationException' }]);
+    });
+
+    it('applies a reviewed plan as reviewed, and refuses one the world has moved past (exit 1)', async () => {
+      const ssm = ssmClient(moto.endpoint, TARGET);
+      const [first, second] = [`/svc/dev/${TARGET}/p04`, `/svc/dev/${TARGET}/p05`];
+      await ssm.send(new DeleteParameterCommand({ Name: first }));
+      const planFile = session.summaryPath('reviewed-plan');
+      const from = writeBackup('reviewed.json', doc.parameters);
+      const plan = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', from, '--plan-file', planFile]);
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toContain(`CREATE    ${first}`);
+
+      // Someone changes a planned parameter after the review: the plan no longer holds.
+      const before = backedUp.get(second)!;
+      await ssm.send(new PutParameterCommand({ Name: second, Type: before.Type as 'String', Value: `${before.Value}-edited`, Overwrite: true }));
+      const stale = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply', '--overwrite', '--plan', planFile]);
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toMatch(/StalePlanError: the reviewed plan no longer holds .* nothing was written/);
+      expect(stale.stderr).toContain(`${second}: was UNCHANGED (live version 1), is now UPDATE (live version 2)`);
+      expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(first)).toBe(false);
+
+      // A new plan, reviewed and applied as it is.
+      const again = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', from, '--plan-file', '-']);
+      expect(again.code).toBe(0);
+      const printed = JSON.parse(again.stdout);
+      expect(printed.entries.filter((e: { action: string }) => e.action !== 'unchanged' && e.action !== 'skipped').map((e: { name: string }) => e.name)).toEqual([first, second]);
+      expect(again.stderr).toContain(`CREATE    ${first}`);
+      writeFileSync(planFile, again.stdout);
+      const applied = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply', '--overwrite', '--plan', planFile]);
+      expect(applied.code).toBe(0);
+      expect(applied.stderr).toMatch(/1 created, 1 updated/);
+      const now = await snapshot(moto.endpoint, TARGET, 'dev');
+      expect(comparable(now, [first, second])).toEqual(comparable(backedUp, [first, second]));
+    });
+
+    it('--overwrite without --apply is a usage error (exit 2), not a silent plan', async () => {
+      const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--overwrite']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--overwrite only means something with --apply/);
+    });
+
+    it('verify --max-age on a bucket with no backup at all is a failure (exit 1), not a configuration error', async () => {
+      await deployStack(moto.endpoint, { env: 'fresh', regions: [TARGET] });
+      const result = await session.run(['verify', '--env', 'fresh', '--region', TARGET, '--max-age', '26h']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/NoBackupError: .*latest.txt does not exist/);
+    });
   });
 
   it('never prints or writes a seeded value', () => {

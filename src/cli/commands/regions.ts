@@ -1,20 +1,25 @@
 import type { Command } from 'commander';
+import { ExitCode } from '../../errors';
 import { resolveRegions } from '../../ssm/regions';
-import { addCommonOptions, resolveCommon, type CommonOptions } from '../options';
 import type { CommandContext } from '../context';
+import { addCommonOptions, resolveCommon, type CommonOptions } from '../options';
 
 export function registerRegions(program: Command, context: CommandContext): void {
   const command = program.command('regions').description('print the resolved region list as a JSON array on stdout');
-  addCommonOptions(command, { multiRegion: true }).action(async (options: CommonOptions) => {
-    const common = resolveCommon(options);
-    context.start(options);
-    const clients = context.clientsFor(common.clientSettings)(common.homeRegion);
-    const { regions } = await resolveRegions({
-      env: common.env,
-      homeRegion: common.homeRegion,
-      explicit: options.region ?? options.regions,
-      homeSsm: clients.ssm,
-    });
-    context.stdout.write(`${JSON.stringify(regions)}\n`);
-  });
+  addCommonOptions(command, { multiRegion: true }).action(
+    context.action(async (options: CommonOptions) => {
+      const common = await resolveCommon(options, context.environment, context.signal);
+      context.start(options);
+      if (common.home && !common.regions) context.reporter()({ type: 'home-region', region: common.home.region, source: common.home.source });
+      const clientsFor = context.clientsFor(common.clientSettings);
+      const { regions } = await resolveRegions({
+        env: common.env,
+        homeRegion: common.home?.region,
+        explicit: common.regions,
+        homeSsm: () => clientsFor(common.home!.region).ssm,
+      });
+      context.stdout.write(`${JSON.stringify(regions)}\n`);
+      return ExitCode.Ok;
+    }),
+  );
 }

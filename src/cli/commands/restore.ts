@@ -1,18 +1,22 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseSource } from '../../backup/source';
-import { RestoreFailedError } from '../../errors';
-import { formatPlan } from '../../restore/plan';
+import { ExitCode, RestoreFailedError, UsageError } from '../../errors';
+import type { RestorePlan } from '../../restore/plan';
 import { runRestore } from '../../run/restoreRun';
 import { validateRegion } from '../../ssm/selection';
-import { addCommonOptions, addSourceOption, integer, resolveCommon, type CommonOptions } from '../options';
 import type { CommandContext } from '../context';
+import { formatPlan } from '../format';
+import { addCommonOptions, addSourceOption, checkWritable, integer, resolveCommon, singleRegion, type CommonOptions } from '../options';
 
 interface RestoreOptions extends CommonOptions {
   from?: string;
   sourceRegion?: string;
   planFile?: string;
+  plan?: string;
   apply?: boolean;
   overwrite?: boolean;
+  includeRunnerKeys?: boolean;
   kmsKeyId?: string;
   writeRps: number;
 }
@@ -22,46 +26,73 @@ export function registerRestore(program: Command, context: CommandContext): void
     .command('restore')
     .description('plan (default) or --apply a backup back into SSM in --region; never prints values')
     .option('--source-region <region>', "read the backup from this region's bucket (disaster recovery into a new region)")
-    .option('--plan-file <path>', 'write the plan as JSON (names and differing fields only)')
+    .option('--plan-file <path>', 'write the plan as JSON (names, differing fields, live versions; no values); - for stdout')
+    .option('--plan <path>', 'with --apply: apply this reviewed plan, refusing if the backup or a planned parameter changed since')
     .option('--apply', 'write: create missing parameters (and update changed ones with --overwrite)')
     .option('--overwrite', 'with --apply, also update parameters that differ')
+    .option('--include-runner-keys', "also restore the backup stack's own keys under /jenkins/<env>/backup/ (skipped by default)")
     .option('--kms-key-id <key>', 'KMS key for SecureStrings whose backed-up key is not usable in the target region')
-    .option('--write-rps <n>', 'PutParameter calls per second (its default quota is about 3)', integer(1, 1000), 3);
-  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(async (options: RestoreOptions) => {
-    const common = resolveCommon(options);
-    if (options.sourceRegion) validateRegion(options.sourceRegion, '--source-region');
-    const { logger } = context.start(options);
-    const targetRegion = options.region ?? common.homeRegion;
-    const result = await runRestore({
-      env: common.env,
-      homeRegion: common.homeRegion,
-      targetRegion,
-      sourceRegion: options.sourceRegion,
-      from: parseSource(options.from),
-      apply: Boolean(options.apply),
-      overwrite: Boolean(options.overwrite),
-      kmsKeyId: options.kmsKeyId,
-      concurrency: options.concurrency,
-      writesPerSecond: options.writeRps,
-      clientsFor: context.clientsFor(common.clientSettings),
-      listener: context.reporter(),
-      onPlan: async (plan) => {
-        for (const line of formatPlan(plan, { overwrite: Boolean(options.overwrite) })) context.stdout.write(`${line}\n`);
-        await context.writeSummary(options.planFile, plan, 'plan');
-      },
-    });
-    const applied = result.applied;
-    if (!applied) {
-      logger.info({ event: 'plan-only' }, 'plan only: nothing written (add --apply to restore)');
-      return;
-    }
-    logger.info(
-      { event: 'restore-done', created: applied.created.length, updated: applied.updated.length, skipped: applied.skipped.length, failed: applied.failed.length },
-      `restored into ${targetRegion}: ${applied.created.length} created, ${applied.updated.length} updated, ${applied.skipped.length} updates skipped (no --overwrite), ${applied.failed.length} failed`,
-    );
-    if (applied.skipped.length) logger.info({ event: 'skipped' }, `skipped updates: ${applied.skipped.join(', ')}`);
-    const api = context.clientsFor(common.clientSettings)(targetRegion).stats.toJSON();
-    await context.writeSummary(options.summaryFile, { plan: result.plan.counts, ...applied, api });
-    if (applied.failed.length) context.reportError(new RestoreFailedError(applied.failed));
-  });
+    .option('--write-rps <n>', 'PutParameter calls per second (its default quota is about 3; 0: no cap)', integer(0, 1000), 3);
+  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(
+    context.action(async (options: RestoreOptions) => {
+      if (options.overwrite && !options.apply) throw new UsageError('--overwrite only means something with --apply (plans always show the updates)');
+      if (options.plan && !options.apply) throw new UsageError('--plan applies a reviewed plan: use it with --apply');
+      if (options.sourceRegion) validateRegion(options.sourceRegion, '--source-region');
+      if (options.planFile) await checkWritable(options.planFile, '--plan-file');
+      const common = await resolveCommon(options, context.environment, context.signal);
+      const reviewedPlan = options.plan ? await readPlan(options.plan) : undefined;
+      const { logger } = context.start(options);
+      const targetRegion = singleRegion(common);
+      // The plan JSON may take stdout; the plan for people then goes to stderr.
+      const planOut = options.planFile === '-' ? context.stderr : context.stdout;
+      const result = await runRestore({
+        env: common.env,
+        homeRegion: common.home?.region,
+        targetRegion,
+        sourceRegion: options.sourceRegion,
+        from: parseSource(reviewedPlan ? reviewedPlan.from : options.from),
+        apply: Boolean(options.apply),
+        overwrite: Boolean(options.overwrite),
+        includeRunnerKeys: Boolean(options.includeRunnerKeys),
+        reviewedPlan,
+        kmsKeyId: options.kmsKeyId,
+        concurrency: options.concurrency,
+        writesPerSecond: options.writeRps,
+        clientsFor: context.clientsFor(common.clientSettings),
+        listener: context.reporter(),
+        onPlan: async (plan) => {
+          for (const line of formatPlan(plan, { overwrite: Boolean(options.overwrite) })) planOut.write(`${line}\n`);
+          await context.writeResult(options.planFile, plan, 'plan');
+        },
+      });
+      const applied = result.applied;
+      if (!applied) {
+        logger.info({ event: 'plan-only' }, 'plan only: nothing written (add --apply to restore)');
+        return ExitCode.Ok;
+      }
+      logger.info(
+        { event: 'restore-done', created: applied.created.length, updated: applied.updated.length, skipped: applied.skipped.length, failed: applied.failed.length },
+        `restored into ${targetRegion}: ${applied.created.length} created, ${applied.updated.length} updated, ` +
+          `${applied.skipped.length} updates skipped (no --overwrite), ${applied.failed.length} failed`,
+      );
+      if (applied.skipped.length) logger.info({ event: 'skipped' }, `skipped updates: ${applied.skipped.join(', ')}`);
+      const api = context.clientsFor(common.clientSettings)(targetRegion).stats.toJSON();
+      await context.writeResult(options.summaryFile, { plan: result.plan.counts, ...applied, api });
+      return applied.failed.length ? context.reportError(new RestoreFailedError(applied.failed)) : ExitCode.Ok;
+    }),
+  );
+}
+
+/** A plan written by `--plan-file`: checked for shape, so a wrong file is a usage error, not a crash. */
+async function readPlan(path: string): Promise<RestorePlan> {
+  let plan: Partial<RestorePlan>;
+  try {
+    plan = JSON.parse(await readFile(path, 'utf8')) as Partial<RestorePlan>;
+  } catch (error) {
+    throw new UsageError(`--plan ${path} cannot be read as a plan (${(error as NodeJS.ErrnoException).code ?? 'not JSON'})`);
+  }
+  if (!plan || !Array.isArray(plan.entries) || typeof plan.from !== 'string' || typeof plan.backupSha256 !== 'string') {
+    throw new UsageError(`--plan ${path} is not a plan written by restore --plan-file`);
+  }
+  return plan as RestorePlan;
 }

@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { parseSource } from '../../backup/source';
 import { ExitCode } from '../../errors';
 import { runVerify } from '../../run/verifyRun';
-import { addCommonOptions, addSourceOption, duration, resolveCommon, type CommonOptions } from '../options';
 import type { CommandContext } from '../context';
+import { formatVerifyFailures, formatVerifyReport } from '../format';
+import { addCommonOptions, addSourceOption, duration, resolveCommon, singleRegion, type CommonOptions } from '../options';
 
 interface VerifyOptions extends CommonOptions {
   from?: string;
   againstLive?: boolean;
+  strict?: boolean;
   maxAge?: number;
 }
 
@@ -15,36 +17,35 @@ export function registerVerify(program: Command, context: CommandContext): void 
   const command = program
     .command('verify')
     .description('check a stored backup (checksum, parse, count, environment); optionally drift against live SSM and the age of the newest backup')
-    .option('--against-live', 'report drift against SSM now: missing, extra, changed (by name, never values)')
+    .option('--against-live', 'report drift against SSM now: missing, extra, changed (by name, never values); missing and changed fail')
+    .option('--strict', 'with --against-live, parameters created since the backup (extra) fail too')
     .option('--max-age <duration>', 'also fail when the newest backup is older than this (e.g. 26h)', duration);
-  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(async (options: VerifyOptions) => {
-    const common = resolveCommon(options);
-    const { logger } = context.start(options);
-    const region = options.region ?? common.homeRegion;
-    const report = await runVerify({
-      env: common.env,
-      homeRegion: common.homeRegion,
-      region,
-      from: parseSource(options.from),
-      againstLive: Boolean(options.againstLive),
-      maxAgeMs: options.maxAge,
-      concurrency: options.concurrency,
-      clientsFor: context.clientsFor(common.clientSettings),
-    });
-    const out = context.stdout;
-    out.write(`${report.origin}: ${report.parameterCount} parameters, ${report.bytes} bytes, sha256 ${report.sha256} (S3 checksum ${report.checksum}), taken ${report.backupTime}\n`);
-    if (report.age) out.write(`newest backup ${report.age.newestKey}: ${report.age.hours} h old (at most ${report.age.maxHours} h)\n`);
-    if (report.drift) {
-      for (const name of report.drift.missing) out.write(`  MISSING   ${name} (in the backup, not in SSM)\n`);
-      for (const name of report.drift.extra) out.write(`  EXTRA     ${name} (in SSM, not in the backup)\n`);
-      for (const c of report.drift.changed) out.write(`  CHANGED   ${c.name} (${c.differences.join(', ')})\n`);
-    }
-    await context.writeSummary(options.summaryFile, report);
-    if (report.problems.length) {
-      for (const problem of report.problems) logger.error({ event: 'verify-problem' }, problem);
-      context.exitCode = ExitCode.Failed;
-    } else {
-      logger.info({ event: 'verified' }, `${report.origin} checks out${report.drift ? ', no drift' : ''}`);
-    }
-  });
+  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(
+    context.action(async (options: VerifyOptions) => {
+      const common = await resolveCommon(options, context.environment, context.signal);
+      const { logger } = context.start(options);
+      const region = singleRegion(common);
+      const report = await runVerify({
+        env: common.env,
+        homeRegion: common.home?.region,
+        region,
+        from: parseSource(options.from),
+        againstLive: Boolean(options.againstLive),
+        strict: Boolean(options.strict),
+        maxAgeMs: options.maxAge,
+        concurrency: options.concurrency,
+        clientsFor: context.clientsFor(common.clientSettings),
+        listener: context.reporter(),
+      });
+      for (const line of formatVerifyReport(report)) context.stdout.write(`${line}\n`);
+      await context.writeResult(options.summaryFile, report);
+      if (report.failures.length) {
+        for (const problem of formatVerifyFailures(report, region)) logger.error({ event: 'verify-problem' }, problem);
+        return ExitCode.Failed;
+      }
+      const extra = report.drift?.extra.length ? `, ${report.drift.extra.length} extra (not failing without --strict)` : '';
+      logger.info({ event: 'verified' }, `${report.origin} checks out${report.drift ? `, no missing or changed parameter${extra}` : ''}`);
+      return ExitCode.Ok;
+    }),
+  );
 }

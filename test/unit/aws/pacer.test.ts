@@ -40,7 +40,7 @@ describe('Class: Pacer', () => {
     const starts: number[] = [];
     await Promise.all(
       Array.from({ length: 8 }, () =>
-        pacer.run(async () => {
+        pacer.run('GetParameters', async () => {
           starts.push(Date.now());
           peak = Math.max(peak, ++inFlight);
           await new Promise((r) => setTimeout(r, 10));
@@ -50,5 +50,14 @@ describe('Class: Pacer', () => {
     );
     expect(peak).toBe(2);
     expect(starts[5]! - starts[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('lets writes pass the read cap: restore paces them itself (--write-rps)', async () => {
+    const pacer = new Pacer({ maxInFlight: 1, maxRps: 1 });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 5 }, () => pacer.run('PutParameter', async () => undefined)));
+    expect(Date.now() - started).toBeLessThan(500);
+    pacer.onThrottled('PutParameter');
+    expect(pacer.inFlightLimit).toBe(1);
   });
 });

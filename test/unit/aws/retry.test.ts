@@ -4,7 +4,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { createRegionClients } from '../../../src/aws/clients';
 import { replayableBody } from '../../../src/aws/replayableBody';
-import { AwsCallError, ConfigurationError } from '../../../src/errors';
+import { AwsCallError, ConfigurationError, InterruptedError } from '../../../src/errors';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { freePort } from '../../../scripts/lib/moto';
 
 /**
  * The retry plugin on a real SDK client with its real middleware stack, against a loopback server
@@ -129,6 +131,76 @@ describe('Middleware: retryPlugin', () => {
         };
         await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(ConfigurationError);
         expect(requests()).toBe(0);
+      },
+    );
+  });
+});
+
+describe('Deadlines: no call can hang', () => {
+  it('gives up on an answer that never comes, retrying it like any transient error', async () => {
+    // Accepts the connection, reads the request, never answers.
+    const sockets = new Set<Socket>();
+    let connections = 0;
+    const server = createTcpServer((socket) => {
+      connections++;
+      sockets.add(socket);
+      socket.on('data', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const onRetry = jest.fn();
+      const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 1, maxRps: 0, requestTimeoutSeconds: 1, retryPolicy: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, onRetry });
+      c.ssm.config.credentials = async () => credentials;
+      const started = Date.now();
+      const error = (await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e)) as AwsCallError;
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error.message).toMatch(/^GetParameter failed: (TimeoutError|ETIMEDOUT)/);
+      expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 3 }, retries: { GetParameter: 2 } });
+      expect(connections).toBe(3);
+      // Three attempts of about a second each: bounded, not forever.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('fails fast, naming the endpoint, when nothing listens there', async () => {
+    const port = await freePort();
+    const onRetry = jest.fn();
+    // The default policy (10 retries, up to 20 s apart) would take minutes; a refused connection must not.
+    const c = createRegionClients('us-west-2', { endpointUrl: `http://127.0.0.1:${port}`, concurrency: 1, maxRps: 0, onRetry });
+    c.ssm.config.credentials = async () => credentials;
+    const started = Date.now();
+    const error = (await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(`GetParameter failed: ECONNREFUSED: cannot connect to 127.0.0.1:${port}: check --endpoint-url, AWS_ENDPOINT_URL and the network`);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 3 } });
+    expect(onRetry.mock.calls[0][0]).toMatchObject({ attempt: 1, maxAttempts: 3, code: 'ECONNREFUSED' });
+  });
+
+  it('starts no attempt after an interruption, and ends a backoff wait at once', async () => {
+    await withServer(
+      () => ({ status: 400, type: 'ThrottlingException', message: 'Rate exceeded' }),
+      async (endpoint, requests) => {
+        const controller = new AbortController();
+        const c = createRegionClients('us-west-2', {
+          endpointUrl: endpoint,
+          concurrency: 1,
+          maxRps: 0,
+          signal: controller.signal,
+          // Long waits: only the interruption can end this call quickly.
+          retryPolicy: { retries: 10, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+          onRetry: () => setTimeout(() => controller.abort(new InterruptedError('SIGINT')), 50),
+        });
+        c.ssm.config.credentials = async () => credentials;
+        const started = Date.now();
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(InterruptedError);
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(requests()).toBe(1);
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(InterruptedError);
+        expect(requests()).toBe(1);
       },
     );
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { backupObjectKey, backupTimestamps, buildDocument, decodeDocument, encodeDocument, timestampToDate } from '../../../src/backup/document';
+import { buildDocument, decodeDocument, encodeDocument } from '../../../src/backup/document';
 import { IntegrityError } from '../../../src/errors';
 import type { BackedUpParameter } from '../../../src/types';
 
@@ -23,20 +23,6 @@ describe('Function: buildDocument', () => {
       account_id: '123456789012',
       tool: { name: 'ssm-backup', version: '1.0.0' },
     });
-  });
-});
-
-describe('Function: backupObjectKey', () => {
-  it('is {date}/ssm-backup-{env}-{timestamp}.json in UTC', () => {
-    const { date, timestamp } = backupTimestamps(at);
-    expect(backupObjectKey({ backup_date: date, backup_timestamp: timestamp, environment: 'prod' })).toBe('2026-11-29/ssm-backup-prod-20261129_130005.json');
-    expect(backupTimestamps(new Date('2026-01-02T23:59:59Z'))).toEqual({ date: '2026-01-02', timestamp: '20260102_235959' });
-  });
-
-  it('reads a timestamp back (timestampToDate), refusing malformed ones', () => {
-    expect(timestampToDate(backupTimestamps(new Date('2026-01-02T23:59:59Z')).timestamp)?.toISOString()).toBe('2026-01-02T23:59:59.000Z');
-    expect(timestampToDate('2026-01-02')).toBeUndefined();
-    expect(timestampToDate(undefined)).toBeUndefined();
   });
 });
 
@@ -82,6 +68,12 @@ describe('Function: decodeDocument', () => {
     ['count mismatch', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":2}', /parameter_count says 2 but the document holds 0/],
     ['bad parameter', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}', /parameters\[0\] \(\/a\)/],
     ['newer format', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":0,"format_version":9}', /format_version 9/],
+    [
+      'a duplicate name',
+      '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameter_count":3,"parameters":[' +
+        '{"Name":"/a/dev/x","Type":"String","Value":"one-zz"},{"Name":"/a/dev/y","Type":"String","Value":"y"},{"Name":"/a/dev/x","Type":"String","Value":"two-zz"}]}',
+      /damaged: it holds 1 name\(s\) more than once \(\/a\/dev\/x\)/,
+    ],
   ])('refuses %s with an IntegrityError', (_label, body, message) => {
     expect(() => decodeDocument(body, 'x.json')).toThrow(IntegrityError);
     expect(() => decodeDocument(body, 'x.json')).toThrow(message);
@@ -116,9 +108,9 @@ describe('Property: encode then decode', () => {
     { requiredKeys: ['Name', 'Type', 'Value'] },
   );
 
-  it('is the identity for arbitrary parameters', () => {
+  it('is the identity for arbitrary parameters (names unique, as in every backup)', () => {
     fc.assert(
-      fc.property(fc.array(parameterArb, { maxLength: 20 }), fc.constantFrom('dev', 'prod', 'qa.1'), (params, env) => {
+      fc.property(fc.uniqueArray(parameterArb, { maxLength: 20, selector: (p) => p.Name }), fc.constantFrom('dev', 'prod', 'qa.1'), (params, env) => {
         const doc = buildDocument({ env, region: 'us-west-2', accountId: '123456789012', startedAt: at, parameters: params });
         const decoded = decodeDocument(Buffer.concat(encodeDocument(doc).chunks), 'prop');
         expect(decoded).toEqual(doc);

@@ -9,7 +9,7 @@ beforeEach(resetMocks);
 const p = (name: string, extra: Partial<BackedUpParameter> = {}): BackedUpParameter => ({ Name: name, Type: 'String', Value: `SECRET-${name}`, Tier: 'Standard', DataType: 'text', ...extra });
 
 function apply(backup: BackedUpParameter[], live: BackedUpParameter[], overrides: Partial<Parameters<typeof applyPlan>[0]> = {}) {
-  const plan = planRestore({ environment: 'dev', source: 'x', backup, live, sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '123456789012' });
+  const plan = planRestore({ environment: 'dev', source: 'x', from: 'k', backupSha256: 'h', backup, live, sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '123456789012' });
   return applyPlan({ ssm: regionClients().ssm, plan, backup, live, overwrite: false, writesPerSecond: 100, concurrency: 2, ...overrides });
 }
 

@@ -1,6 +1,7 @@
 import { differences } from '../../../src/restore/compare';
 import { chooseKey } from '../../../src/restore/kms';
-import { formatPlan, planRestore } from '../../../src/restore/plan';
+import { formatPlan } from '../../../src/cli/format';
+import { planChanges, planRestore, type RestorePlan } from '../../../src/restore/plan';
 import type { BackedUpParameter } from '../../../src/types';
 
 const p = (name: string, extra: Partial<BackedUpParameter> = {}): BackedUpParameter => ({ Name: name, Type: 'String', Value: `SECRET-${name}`, Tier: 'Standard', DataType: 'text', ...extra });
@@ -53,6 +54,8 @@ describe('Function: planRestore', () => {
   const plan = planRestore({
     environment: 'dev',
     source: 's3://b/k.json',
+    from: 'k.json',
+    backupSha256: 'abc',
     backup: [p('/dev/c'), p('/dev/a'), p('/dev/b', { Description: 'x' }), p('/dev/s', { Type: 'SecureString', KeyId: 'arn:aws:kms:us-west-2:123456789012:key/k' })],
     live: [p('/dev/a'), p('/dev/b'), p('/dev/extra')],
     sourceRegion: 'us-west-2',
@@ -69,7 +72,7 @@ describe('Function: planRestore', () => {
     ]);
     expect(plan.entries[1]).toMatchObject({ differences: ['description'] });
     expect(plan.extra).toEqual(['/dev/extra']);
-    expect(plan.counts).toEqual({ create: 2, update: 1, unchanged: 1, extra: 1 });
+    expect(plan.counts).toEqual({ create: 2, update: 1, unchanged: 1, skipped: 0, extra: 1 });
   });
 
   it('prints names, fields and KMS decisions, never values', () => {
@@ -78,8 +81,69 @@ describe('Function: planRestore', () => {
     expect(text).toContain('UPDATE    /dev/b (description) [skipped without --overwrite]');
     expect(text).toContain('CREATE    /dev/s; kms: key of region us-west-2 replaced by the account default key');
     expect(text).toContain('EXTRA     /dev/extra (not in the backup; left alone)');
-    expect(text).toContain('2 to create, 1 to update, 1 unchanged, 1 extra');
+    expect(text).toContain('2 to create, 1 to update, 1 unchanged, 0 skipped, 1 extra');
     expect(text).not.toContain('SECRET-');
     expect(JSON.stringify(plan)).not.toContain('SECRET-');
   });
 });
+
+describe('Function: planRestore, what is never written', () => {
+  const base = { source: 'file:x', from: 'file:x', backupSha256: 'h', sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '123456789012' };
+  const backup = [
+    p('/jenkins/dev/app'),
+    p('/jenkins/prod/app'),
+    p('/prod/device-id'),
+    p('/jenkins/dev/backup/regions'),
+    p('/jenkins/dev/backup/us-west-2/s3-bucket-name'),
+    p('/jenkins/dev/backup/reports/s3-bucket-name'),
+  ];
+
+  it("skips names outside the environment and the stack's own keys, saying why", () => {
+    const plan = planRestore({ ...base, environment: 'dev', backup, live: [p('/jenkins/dev/backup/us-east-1/s3-bucket-name')] });
+    expect(plan.entries.map((e) => [e.action, e.name, e.action === 'skipped' ? e.reason : ''])).toEqual([
+      ['create', '/jenkins/dev/app', ''],
+      ['skipped', '/jenkins/dev/backup/regions', 'runner-key'],
+      // A user's parameter whose region position is not a region is the user's: restored.
+      ['create', '/jenkins/dev/backup/reports/s3-bucket-name', ''],
+      ['skipped', '/jenkins/dev/backup/us-west-2/s3-bucket-name', 'runner-key'],
+      ['skipped', '/jenkins/prod/app', 'outside-environment'],
+      ['skipped', '/prod/device-id', 'outside-environment'],
+    ]);
+    // The stack's keys are not "extra" either.
+    expect(plan.extra).toEqual([]);
+    const text = formatPlan(plan, { overwrite: true }).join('\n');
+    expect(text).toContain('SKIPPED   /jenkins/prod/app (outside the environment; never written)');
+    expect(text).toContain("SKIPPED   /jenkins/dev/backup/regions (the backup stack's own key; restored only with --include-runner-keys)");
+  });
+
+  it('restores the runner keys only when asked', () => {
+    const plan = planRestore({ ...base, environment: 'dev', backup, live: [], includeRunnerKeys: true });
+    expect(plan.entries.filter((e) => e.action === 'create').map((e) => e.name)).toContain('/jenkins/dev/backup/regions');
+    expect(plan.entries.filter((e) => e.action === 'skipped').map((e) => e.name)).toEqual(['/jenkins/prod/app', '/prod/device-id']);
+  });
+});
+
+describe('Function: planChanges', () => {
+  const base = { environment: 'dev', source: 's3://b/k', from: 'k', backupSha256: 'h1', sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '1' };
+  const backup = [p('/dev/a', { Description: 'new' }), p('/dev/b'), p('/dev/c')];
+  const live = [p('/dev/a', { Version: 3 }), p('/dev/b', { Version: 1 })];
+  const reviewed: RestorePlan = JSON.parse(JSON.stringify(planRestore({ ...base, backup, live })));
+
+  it('is empty while nothing moved (the plan survives a JSON round trip)', () => {
+    expect(planChanges(reviewed, planRestore({ ...base, backup, live }))).toEqual([]);
+  });
+
+  it('names a live parameter that changed, appeared or went since the plan', () => {
+    const now = planRestore({ ...base, backup, live: [p('/dev/a', { Version: 4 }), p('/dev/c', { Version: 1 })] });
+    expect(planChanges(reviewed, now)).toEqual([
+      '/dev/a: was UPDATE (live version 3), is now UPDATE (live version 4)',
+      '/dev/b: was UNCHANGED (live version 1), is now CREATE',
+      '/dev/c: was CREATE, is now UNCHANGED (live version 1)',
+    ]);
+  });
+
+  it('refuses a backup that is not the one reviewed', () => {
+    expect(planChanges(reviewed, planRestore({ ...base, backupSha256: 'h2', backup, live }))).toEqual(['the backup s3://b/k changed since the plan was made']);
+  });
+});
+

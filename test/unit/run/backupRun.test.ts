@@ -1,16 +1,31 @@
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, GetParameterCommand, GetParametersCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdkStreamMixin } from '@smithy/util-stream';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ConfigurationError, ExitCode, IntegrityError, InterruptedError } from '../../../src/errors';
 import { runBackup, type BackupRunInput } from '../../../src/run/backupRun';
 import type { RunEvent } from '../../../src/run/events';
-import { ConfigurationError, ExitCode, IntegrityError } from '../../../src/errors';
 import { awsError, meta, param, regionClients, resetMocks, s3Mock, ssmMock, stsMock } from '../support/mocks';
 
 const REGIONS = ['ap-northeast-1', 'us-west-2', 'us-east-1'];
+const KEY = '2026-11-29/ssm-backup-dev-20261129_130000-0000beef.json';
 
-/** Every region has a bucket key and two dev parameters; uploads are echoed back by HeadObject. */
-function standardWorld(options: { failGetParametersIn?: string; emptyIn?: string } = {}) {
+interface WorldOptions {
+  failGetParametersIn?: string;
+  emptyIn?: string;
+  /** Names GetParameters leaves out, as a parameter deleted after listing is. */
+  vanish?: string[];
+  /** Bucket -> what HeadBucket answers. */
+  buckets?: Record<string, 'missing' | 'forbidden' | { region: string }>;
+}
+
+/**
+ * Every region has a bucket key and two dev parameters. S3 keeps objects with ETags and honours
+ * If-None-Match / If-Match as S3 does, so latest.txt's conditional writes are exercised for real.
+ */
+function standardWorld(options: WorldOptions = {}) {
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
   ssmMock.on(GetParameterCommand).callsFake((input: { Name: string }) => {
     if (input.Name === '/jenkins/dev/backup/regions') return { Parameter: { Value: REGIONS.join(',') } };
@@ -24,22 +39,43 @@ function standardWorld(options: { failGetParametersIn?: string; emptyIn?: string
   });
   ssmMock.on(GetParametersCommand).callsFake(async (input: { Names: string[] }, getClient: () => SSMClient) => {
     if ((await getClient().config.region()) === options.failGetParametersIn) throw awsError('InternalServerError', 'boom', 500);
-    return { Parameters: input.Names.map((n) => param(n, 'SECRET-unit-value')) };
+    const names = input.Names.filter((n) => !options.vanish?.includes(n));
+    return { Parameters: names.map((n) => param(n, 'SECRET-unit-value')), InvalidParameters: input.Names.filter((n) => !names.includes(n)) };
   });
-  const uploaded = new Map<string, Buffer>();
-  s3Mock.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: string | AsyncIterable<Buffer> }) => {
+  s3Mock.on(HeadBucketCommand).callsFake(async (input: { Bucket: string }) => {
+    const answer = options.buckets?.[input.Bucket];
+    if (answer === 'missing') throw awsError('NotFound', 'NotFound', 404);
+    if (answer === 'forbidden') throw awsError('Forbidden', 'Forbidden', 403);
+    return { BucketRegion: answer?.region ?? input.Bucket.replace('bucket-', '') };
+  });
+  const objects = new Map<string, { body: Buffer; etag: string }>();
+  let etags = 0;
+  s3Mock.on(PutObjectCommand).callsFake(async (input: { Bucket: string; Key: string; Body: string | AsyncIterable<Buffer>; IfNoneMatch?: string; IfMatch?: string }) => {
+    const id = `${input.Bucket}/${input.Key}`;
+    const existing = objects.get(id);
+    if ((input.IfNoneMatch === '*' && existing) || (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)) {
+      throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
+    }
     // The backup streams its chunks; latest.txt is a string.
     const parts: Buffer[] = [];
     if (typeof input.Body === 'string') parts.push(Buffer.from(input.Body));
     else for await (const chunk of input.Body) parts.push(Buffer.from(chunk));
-    uploaded.set(input.Key, Buffer.concat(parts));
+    objects.set(id, { body: Buffer.concat(parts), etag: `"etag-${++etags}"` });
     return {};
   });
-  s3Mock.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
-    const body = uploaded.get(input.Key)!;
+  s3Mock.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
+    const object = objects.get(`${input.Bucket}/${input.Key}`);
+    if (!object) throw new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } });
+    return { Body: sdkStreamMixin(Readable.from([object.body])), ETag: object.etag };
+  });
+  s3Mock.on(HeadObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
+    const body = objects.get(`${input.Bucket}/${input.Key}`)!.body;
     return { ContentLength: body.length, ChecksumSHA256: createHash('sha256').update(body).digest('base64'), ServerSideEncryption: 'AES256' };
   });
-  return uploaded;
+  return {
+    text: (bucket: string, key: string) => objects.get(`${bucket}/${key}`)?.body.toString(),
+    put: (bucket: string, key: string, body: string) => objects.set(`${bucket}/${key}`, { body: Buffer.from(body), etag: `"etag-${++etags}"` }),
+  };
 }
 
 function input(overrides: Partial<BackupRunInput> = {}): BackupRunInput & { events: RunEvent[] } {
@@ -55,6 +91,7 @@ function input(overrides: Partial<BackupRunInput> = {}): BackupRunInput & { even
     clientsFor: (r) => clients.get(r)!,
     now: () => new Date('2026-11-29T13:00:00Z'),
     listener: (e) => events.push(e),
+    keySuffix: () => '0000beef',
     events,
     ...overrides,
   };
@@ -64,32 +101,59 @@ function putKeys(): string[] {
   return s3Mock.commandCalls(PutObjectCommand).map((c) => `${c.args[0].input.Bucket}/${c.args[0].input.Key}`);
 }
 
+function statuses(result: Awaited<ReturnType<typeof runBackup>>) {
+  return result.summary.regions.map((r) => [r.region, r.status]);
+}
+
 beforeEach(resetMocks);
 
 describe('Function: runBackup', () => {
   it('backs up every region in order, object before latest.txt, sorted and encrypted', async () => {
-    const uploaded = standardWorld();
+    const world = standardWorld();
     const result = await runBackup(input());
 
     expect(result.failure?.message).toBeUndefined();
     expect(result.exitCode).toBe(ExitCode.Ok);
-    expect(result.summary.regions.map((r) => [r.region, r.status, r.parameterCount])).toEqual(REGIONS.map((r) => [r, 'ok', 2]));
-    expect(putKeys()).toEqual(
-      REGIONS.flatMap((r) => [`bucket-${r}/2026-11-29/ssm-backup-dev-20261129_130000.json`, `bucket-${r}/latest.txt`]),
-    );
-    const put = s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(put).toMatchObject({ ServerSideEncryption: 'AES256', ChecksumAlgorithm: 'SHA256' });
-    const doc = JSON.parse(uploaded.get('2026-11-29/ssm-backup-dev-20261129_130000.json')!.toString());
+    expect(result.summary.regions.map((r) => [r.region, r.status, 'parameterCount' in r ? r.parameterCount : -1])).toEqual(REGIONS.map((r) => [r, 'ok', 2]));
+    expect(putKeys()).toEqual(REGIONS.flatMap((r) => [`bucket-${r}/${KEY}`, `bucket-${r}/latest.txt`]));
+    const [objectPut, latestPut] = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    // The object never replaces another; latest.txt is created only if it is still absent.
+    expect(objectPut).toMatchObject({ ServerSideEncryption: 'AES256', ChecksumAlgorithm: 'SHA256', IfNoneMatch: '*' });
+    expect(latestPut).toMatchObject({ IfNoneMatch: '*' });
+    const doc = JSON.parse(world.text('bucket-ap-northeast-1', KEY)!);
     expect(doc.parameters.map((p: { Name: string }) => p.Name)).toEqual(['/app/dev/a', '/app/dev/b']);
     expect(doc).toMatchObject({ environment: 'dev', parameter_count: 2, format_version: 2, account_id: '123456789012' });
-    expect(uploaded.get('latest.txt')!.toString()).toBe('2026-11-29/ssm-backup-dev-20261129_130000.json');
+    expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(KEY);
+  });
+
+  it('gives each run its own key: a random suffix after the timestamp', async () => {
+    standardWorld();
+    const { keySuffix: _fixed, ...random } = input({ regions: ['us-west-2'] });
+    await runBackup(random);
+    await runBackup(random);
+    const keys = putKeys().filter((k) => k.endsWith('.json'));
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^bucket-us-west-2\/2026-11-29\/ssm-backup-dev-20261129_130000-[0-9a-f]{8}\.json$/);
+    expect(keys[0]).not.toBe(keys[1]);
   });
 
   it('uses aws:kms with the key when asked', async () => {
     standardWorld();
     s3Mock.on(HeadObjectCommand).callsFake(() => ({ ContentLength: 0 }));
-    await runBackup(input({ encryption: { kind: 'aws:kms', keyId: 'alias/backup' }, regions: 'us-west-2' }));
+    await runBackup(input({ encryption: { kind: 'aws:kms', keyId: 'alias/backup' }, regions: ['us-west-2'] }));
     expect(s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'alias/backup' });
+  });
+
+  it('calls STS in the first region of the run, and needs no home region with explicit regions', async () => {
+    standardWorld();
+    const stsRegions: string[] = [];
+    stsMock.on(GetCallerIdentityCommand).callsFake(async (_input, getClient: () => STSClient) => {
+      stsRegions.push(await getClient().config.region());
+      return { Account: '123456789012' };
+    });
+    const result = await runBackup(input({ homeRegion: undefined, regions: ['us-east-1', 'us-west-2'] }));
+    expect(result.exitCode).toBe(ExitCode.Ok);
+    expect(stsRegions).toEqual(['us-east-1']);
   });
 
   it('stops at the first failing region: later regions are not started', async () => {
@@ -98,51 +162,170 @@ describe('Function: runBackup', () => {
 
     expect(result.exitCode).toBe(ExitCode.Failed);
     expect(result.summary.status).toBe('failed');
-    expect(result.summary.regions.map((r) => [r.region, r.status])).toEqual([
+    expect(statuses(result)).toEqual([
       ['ap-northeast-1', 'ok'],
       ['us-west-2', 'failed'],
       ['us-east-1', 'not-started'],
     ]);
-    expect(result.summary.regions[1]!.error?.message).toMatch(/boom/);
+    const failed = result.summary.regions[1]!;
+    expect(failed.status === 'failed' && failed.error).toMatchObject({ code: 'InternalServerError', message: expect.stringMatching(/boom/) });
     expect(putKeys().some((k) => k.startsWith('bucket-us-east-1') || k.startsWith('bucket-us-west-2'))).toBe(false);
   });
 
-  it('checks every region\'s bucket key before writing anything', async () => {
+  it("checks every region's bucket key before writing anything", async () => {
     standardWorld();
-    await expect(runBackup(input({ regions: 'ap-northeast-1,eu-west-1' }))).rejects.toThrow(ConfigurationError);
+    const result = await runBackup(input({ regions: ['ap-northeast-1', 'eu-west-1'] }));
+    expect(result.failure).toBeInstanceOf(ConfigurationError);
+    expect(result.exitCode).toBe(ExitCode.Usage);
+    expect(statuses(result)).toEqual([
+      ['ap-northeast-1', 'not-started'],
+      ['eu-west-1', 'not-started'],
+    ]);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(0);
   });
 
+  it.each([
+    ['missing', 'missing' as const, /us-west-2: bucket bucket-us-west-2 \(from \/jenkins\/dev\/backup\/us-west-2\/s3-bucket-name in us-west-2\) does not exist/],
+    ['in another region', { region: 'eu-west-1' }, /bucket bucket-us-west-2 .* is in eu-west-1, not us-west-2/],
+    ['unreachable', 'forbidden' as const, /bucket bucket-us-west-2 .* cannot be reached \(Forbidden\): the credentials need s3:ListBucket/],
+  ])('refuses a bucket that is %s before any work, dry run and empty environment included (exit 2)', async (_label, answer, message) => {
+    for (const overrides of [{}, { dryRun: true }, { regions: ['us-west-2'] }]) {
+      resetMocks();
+      standardWorld({ buckets: { 'bucket-us-west-2': answer }, emptyIn: 'us-west-2' });
+      const result = await runBackup(input(overrides));
+      expect(result.exitCode).toBe(ExitCode.Usage);
+      expect(result.failure!.message).toMatch(message);
+      expect(ssmMock.commandCalls(DescribeParametersCommand)).toHaveLength(0);
+      expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    }
+  });
+
   it('warns (exit 3) and uploads nothing when no parameter matched', async () => {
     standardWorld({ emptyIn: 'us-west-2' });
-    const result = await runBackup(input({ regions: 'us-west-2' }));
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
     expect(result.exitCode).toBe(ExitCode.NeedsAttention);
     expect(result.summary.regions[0]!.status).toBe('empty');
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
+  it('backs up the rest when a parameter vanished between listing and fetching, naming it (exit 0)', async () => {
+    const world = standardWorld({ vanish: ['/app/dev/b'] });
+    const run = input({ regions: ['us-west-2'] });
+    const result = await runBackup(run);
+    expect(result.exitCode).toBe(ExitCode.Ok);
+    expect(result.summary.regions[0]).toMatchObject({ status: 'ok', parameterCount: 1, vanished: ['/app/dev/b'] });
+    expect(run.events).toContainEqual({ type: 'vanished', region: 'us-west-2', names: ['/app/dev/b'] });
+    expect(JSON.parse(world.text('bucket-us-west-2', KEY)!).parameters.map((p: { Name: string }) => p.Name)).toEqual(['/app/dev/a']);
+    expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(KEY);
+  });
+
+  it("fails a region whose SecureString cannot be decrypted, with the service's code in the summary", async () => {
+    standardWorld();
+    ssmMock.on(GetParametersCommand).rejects(awsError('KMSAccessDeniedException', 'no decrypt', 400));
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
+    expect(result.exitCode).toBe(ExitCode.Failed);
+    expect(result.summary.regions[0]).toMatchObject({
+      status: 'failed',
+      failed: [
+        { name: '/app/dev/a', code: 'KMSAccessDeniedException' },
+        { name: '/app/dev/b', code: 'KMSAccessDeniedException' },
+      ],
+    });
+  });
+
   it('does not move latest.txt when the stored object does not check out', async () => {
     standardWorld();
     s3Mock.on(HeadObjectCommand).resolves({ ContentLength: 1, ChecksumSHA256: 'AAAA', ServerSideEncryption: 'AES256' });
-    const result = await runBackup(input({ regions: 'us-west-2' }));
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
     expect(result.failure).toBeInstanceOf(IntegrityError);
     expect(result.failure!.message).toMatch(/size 1 != \d+; checksum AAAA != /);
     expect(putKeys().filter((k) => k.endsWith('latest.txt'))).toEqual([]);
   });
 
+  describe('latest.txt moves forward only', () => {
+    const NEWER = '2026-11-29/ssm-backup-dev-20261129_140000-aaaa0000.json';
+    const OLDER = '2026-11-28/ssm-backup-dev-20261128_130000.json';
+
+    it('leaves latest.txt at a newer backup, with a warning, and still succeeds', async () => {
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', NEWER);
+      const run = input({ regions: ['us-west-2'] });
+      const result = await runBackup(run);
+      expect(result.exitCode).toBe(ExitCode.Ok);
+      expect(result.summary.regions[0]).toMatchObject({ status: 'ok', key: KEY, latest: 'kept-newer' });
+      expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(NEWER);
+      expect(run.events).toContainEqual({ type: 'latest-kept', region: 'us-west-2', bucket: 'bucket-us-west-2', key: KEY, current: NEWER });
+    });
+
+    it('moves it past an older backup with a write conditional on the ETag it read', async () => {
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', OLDER);
+      const result = await runBackup(input({ regions: ['us-west-2'] }));
+      expect(result.summary.regions[0]).toMatchObject({ latest: 'moved' });
+      expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(KEY);
+      const latestPut = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key === 'latest.txt');
+      expect(latestPut).toMatchObject({ IfMatch: expect.stringMatching(/^"etag-\d+"$/) });
+    });
+
+    it('reads again and decides again when a newer run wrote latest.txt in between', async () => {
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', OLDER);
+      // A faster, newer run writes latest.txt right after this run has read it.
+      let raced = false;
+      const reads = s3Mock.on(GetObjectCommand);
+      const originalGet = world.text;
+      reads.callsFake((getInput: { Bucket: string; Key: string }) => {
+        const body = originalGet(getInput.Bucket, getInput.Key);
+        if (body === undefined) throw new NoSuchKey({ message: 'no', $metadata: { httpStatusCode: 404 } });
+        const answer = { Body: sdkStreamMixin(Readable.from([Buffer.from(body)])), ETag: '"etag-1"' };
+        if (!raced) {
+          raced = true;
+          world.put('bucket-us-west-2', 'latest.txt', NEWER);
+        }
+        return answer;
+      });
+      const result = await runBackup(input({ regions: ['us-west-2'] }));
+      expect(result.exitCode).toBe(ExitCode.Ok);
+      expect(result.summary.regions[0]).toMatchObject({ latest: 'kept-newer' });
+      expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(NEWER);
+    });
+  });
+
+  it('on an interruption starts nothing more: latest.txt untouched, the region interrupted, the rest not started', async () => {
+    const world = standardWorld();
+    const controller = new AbortController();
+    const run = input({ signal: controller.signal });
+    // The signal arrives while the first region's parameters are being fetched.
+    run.listener = (event) => {
+      run.events.push(event);
+      if (event.type === 'collected') controller.abort(new InterruptedError('SIGTERM'));
+    };
+    const result = await runBackup(run);
+    expect(result.exitCode).toBe(143);
+    expect(result.summary.status).toBe('interrupted');
+    expect(statuses(result)).toEqual([
+      ['ap-northeast-1', 'interrupted'],
+      ['us-west-2', 'not-started'],
+      ['us-east-1', 'not-started'],
+    ]);
+    expect(world.text('bucket-ap-northeast-1', 'latest.txt')).toBeUndefined();
+    expect(putKeys()).toEqual([]);
+  });
+
   it('dry run lists and fetches but writes nothing, reporting what it would upload', async () => {
     standardWorld();
-    const run = input({ dryRun: true, regions: 'us-west-2' });
+    const run = input({ dryRun: true, regions: ['us-west-2'] });
     const result = await runBackup(run);
-    expect(result.summary.regions[0]).toMatchObject({ status: 'dry-run', parameterCount: 2, key: '2026-11-29/ssm-backup-dev-20261129_130000.json' });
+    expect(result.summary.regions[0]).toMatchObject({ status: 'dry-run', parameterCount: 2, key: KEY });
     expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(1);
-    expect(s3Mock.calls()).toHaveLength(0);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(HeadBucketCommand)).toHaveLength(1);
     expect(run.events.find((e) => e.type === 'would-upload')).toMatchObject({ bucket: 'bucket-us-west-2', count: 2 });
   });
 
   it('never puts a value into events or the summary', async () => {
-    standardWorld();
+    standardWorld({ vanish: ['/app/dev/b'] });
     const run = input();
     const result = await runBackup(run);
     expect(JSON.stringify(run.events)).not.toContain('SECRET-unit-value');

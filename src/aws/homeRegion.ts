@@ -1,0 +1,33 @@
+import { getProfileName, loadSharedConfigFiles } from '@smithy/core/config';
+import { isRegionName } from '../contract';
+import { ConfigurationError } from '../errors';
+
+export type HomeRegionSource = '--home-region' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | `profile ${string}`;
+
+export interface HomeRegion {
+  region: string;
+  source: HomeRegionSource;
+}
+
+/**
+ * The home region as the AWS tools find theirs: `--home-region`, `AWS_REGION`, `AWS_DEFAULT_REGION`,
+ * then the `region` of the active profile in the shared config file. Undefined when none is set:
+ * commands that need it say so; commands given their regions explicitly do not need it.
+ */
+export async function findHomeRegion(args: { option?: string; profile?: string; env: NodeJS.ProcessEnv }): Promise<HomeRegion | undefined> {
+  const candidates: [string | undefined, HomeRegionSource][] = [
+    [args.option, '--home-region'],
+    [args.env.AWS_REGION, 'AWS_REGION'],
+    [args.env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'],
+  ];
+  for (const [value, source] of candidates) if (value?.trim()) return checked({ region: value.trim(), source });
+  const profile = getProfileName({ profile: args.profile });
+  const { configFile } = await loadSharedConfigFiles({ ignoreCache: true });
+  const region = configFile[profile]?.region?.trim();
+  return region ? checked({ region, source: `profile ${profile}` }) : undefined;
+}
+
+function checked(home: HomeRegion): HomeRegion {
+  if (!isRegionName(home.region)) throw new ConfigurationError(`home region from ${home.source}: '${home.region}' is not an AWS region name`);
+  return home;
+}

@@ -1,0 +1,76 @@
+import type { RestorePlan, SkipReason } from '../restore/plan';
+import type { VerifyReport } from '../run/verifyRun';
+import { DURATION_UNITS } from './options';
+
+/** Formatting for people, in one place; the core hands over data, never sentences. */
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const SKIP_REASONS: Record<SkipReason, string> = {
+  'outside-environment': 'outside the environment; never written',
+  'runner-key': "the backup stack's own key; restored only with --include-runner-keys",
+};
+
+/** The plan as lines a person reads: one per parameter that would change or is skipped, then the totals. */
+export function formatPlan(plan: RestorePlan, options: { overwrite: boolean }): string[] {
+  const lines = [`restore plan: ${plan.source} -> ${plan.targetRegion} (environment ${plan.environment})`];
+  for (const entry of plan.entries) {
+    switch (entry.action) {
+      case 'unchanged':
+        continue;
+      case 'skipped':
+        lines.push(`  SKIPPED   ${entry.name} (${SKIP_REASONS[entry.reason]})`);
+        continue;
+      case 'create':
+      case 'update': {
+        const kms = entry.kms?.kind === 'replaced' ? `; kms: ${entry.kms.reason} replaced by ${entry.kms.keyId ?? 'the account default key'}` : '';
+        if (entry.action === 'create') lines.push(`  CREATE    ${entry.name}${kms}`);
+        else lines.push(`  UPDATE    ${entry.name} (${entry.differences.join(', ')})${kms}${options.overwrite ? '' : ' [skipped without --overwrite]'}`);
+      }
+    }
+  }
+  for (const name of plan.extra) lines.push(`  EXTRA     ${name} (not in the backup; left alone)`);
+  const { create, update, unchanged, skipped, extra } = plan.counts;
+  lines.push(`  ${create} to create, ${update} to update, ${unchanged} unchanged, ${skipped} skipped, ${extra} extra`);
+  return lines;
+}
+
+/** Why a verify failed, one sentence per failure. */
+export function formatVerifyFailures(report: VerifyReport, region: string): string[] {
+  return report.failures.map((failure) => {
+    if (failure === 'too-old') {
+      const age = report.age!;
+      return `the newest backup (${age.newestKey}) is ${formatDuration(age.ageMs)} old; at most ${formatDuration(age.maxAgeMs)} allowed`;
+    }
+    const { missing, extra, changed } = report.drift!;
+    const note = report.strict || !extra.length ? '' : ' (extra parameters alone do not fail without --strict)';
+    return `drift against live SSM in ${region}: ${missing.length} missing, ${extra.length} extra, ${changed.length} changed${note}`;
+  });
+}
+
+export function formatVerifyReport(report: VerifyReport): string[] {
+  const lines = [
+    `${report.origin}: ${report.parameterCount} parameters, ${report.bytes} bytes, sha256 ${report.sha256} (S3 checksum ${report.checksum}), taken ${report.backupTime}`,
+  ];
+  if (report.age) lines.push(`newest backup ${report.age.newestKey}: ${formatDuration(report.age.ageMs)} old (at most ${formatDuration(report.age.maxAgeMs)})`);
+  if (report.drift) {
+    for (const name of report.drift.missing) lines.push(`  MISSING   ${name} (in the backup, not in SSM)`);
+    for (const name of report.drift.extra) lines.push(`  EXTRA     ${name} (in SSM, not in the backup)`);
+    for (const c of report.drift.changed) lines.push(`  CHANGED   ${c.name} (${c.differences.join(', ')})`);
+  }
+  return lines;
+}
+
+/** Milliseconds in the largest unit that holds them whole (`1m`, `26h`, `90m`), else to one decimal. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return 'unknown';
+  const units = ['d', 'h', 'm', 's'] as const;
+  const whole = units.find((unit) => ms >= DURATION_UNITS[unit] && ms % DURATION_UNITS[unit] === 0);
+  if (whole) return `${ms / DURATION_UNITS[whole]}${whole}`;
+  const largest = units.find((unit) => ms >= DURATION_UNITS[unit]);
+  return largest ? `${(ms / DURATION_UNITS[largest]).toFixed(1)}${largest}` : `${Math.round(ms)}ms`;
+}

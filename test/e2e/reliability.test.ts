@@ -1,0 +1,225 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { startFaultProxy } from '../../scripts/lib/faultProxy';
+import { freePort, startMoto, type Moto } from '../../scripts/lib/moto';
+import { deployStack, localEnv, putParameters, realisticParameters, ssmClient } from '../../scripts/lib/world';
+import { CliSession, leakedSecrets, listKeys, readObject } from './support';
+
+/**
+ * What a real account and a real night do to a run: answers that never come, endpoints that refuse,
+ * runs that overlap, operators that abort, buckets that are not there, summary paths that cannot be
+ * written. Each case runs the built CLI against moto (through a fault proxy where the fault is the
+ * network's).
+ */
+jest.setTimeout(180_000);
+
+const HOME = 'ap-northeast-1';
+const OTHER = 'us-west-2';
+let moto: Moto;
+let buckets: Record<string, string>;
+const secrets = new Set<string>();
+const session = new CliSession(() => localEnv(moto.endpoint));
+
+beforeAll(async () => {
+  moto = await startMoto();
+  ({ buckets } = await deployStack(moto.endpoint, { env: 'dev', regions: [HOME, OTHER] }));
+  for (const region of [HOME, OTHER]) {
+    const set = realisticParameters('dev', region, region === OTHER ? 300 : 40);
+    await putParameters(moto.endpoint, region, set);
+    for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+  }
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+function backupKeys(keys: string[]): string[] {
+  return keys.filter((k) => k.endsWith('.json'));
+}
+
+describe('no call can hang', () => {
+  it('retries a GetParameters answer that never comes, after its deadline, and completes', async () => {
+    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0 });
+    let fetches = 0;
+    proxy.stall = (amzTarget) => amzTarget === 'AmazonSSM.GetParameters' && ++fetches === 2;
+    try {
+      const summaryFile = session.summaryPath('stalled');
+      const args = ['--env', 'dev', '--region', HOME, '--request-timeout', '2', '--summary-file', summaryFile, '--log-level', 'debug'];
+      const result = await session.run(args, { AWS_ENDPOINT_URL: proxy.endpoint });
+      expect(proxy.stats.stalled).toBe(1);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/GetParameters (TimeoutError|ETIMEDOUT): attempt 1 of 11 failed, retrying/);
+      const summary = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
+      expect(summary.api.retries.GetParameters).toBe(1);
+      const doc = JSON.parse(await readObject(moto.endpoint, HOME, buckets[HOME]!, summary.key));
+      expect(doc.parameter_count).toBe(summary.listed);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('gives up at once on an endpoint that refuses connections, naming it in one line (exit 1)', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const result = await session.run(['regions', '--env', 'dev'], { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
+    const seconds = (Date.now() - started) / 1000;
+    expect(result.code).toBe(1);
+    const errors = result.stderr.split('\n').filter((line) => /ERROR/.test(line));
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`GetParameter failed: ECONNREFUSED: cannot connect to 127.0.0.1:${port}`))]);
+    console.log(`connection refused: exit ${result.code} after ${seconds.toFixed(1)} s (3 attempts)`);
+  });
+});
+
+describe('never backwards, never over another run', () => {
+  it('two runs in the same second write two objects; neither replaces the other', async () => {
+    const before = backupKeys(await listKeys(moto.endpoint, HOME, buckets[HOME]!));
+    const args = ['--env', 'dev', '--region', HOME];
+    const [a, b] = await Promise.all([session.run(args), session.run(args)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const added = backupKeys(await listKeys(moto.endpoint, HOME, buckets[HOME]!)).filter((k) => !before.includes(k));
+    expect(added).toHaveLength(2);
+    const latest = await readObject(moto.endpoint, HOME, buckets[HOME]!, 'latest.txt');
+    expect(added).toContain(latest);
+  });
+
+  it('a slow run that finishes after a newer one leaves latest.txt at the newer backup', async () => {
+    // The slow run starts first and is paced to a crawl; the fast run starts a second later
+    // (a later timestamp) and finishes first.
+    const slowSummary = session.summaryPath('slow');
+    const fastSummary = session.summaryPath('fast');
+    const slow = session.run(['--env', 'dev', '--region', OTHER, '--max-rps', '8', '--summary-file', slowSummary]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const fast = await session.run(['--env', 'dev', '--region', OTHER, '--summary-file', fastSummary]);
+    expect(fast.code).toBe(0);
+    const fastKey = JSON.parse(readFileSync(fastSummary, 'utf8')).regions[0].key;
+    expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
+    const slowResult = await slow;
+    expect(slowResult.code).toBe(0);
+    const slowRegion = JSON.parse(readFileSync(slowSummary, 'utf8')).regions[0];
+    expect(slowRegion).toMatchObject({ status: 'ok', latest: 'kept-newer' });
+    expect(slowRegion.key < fastKey).toBe(true);
+    expect(slowResult.stderr).toMatch(/WARN.*latest\.txt left at .*: it is at least as new as this run's/);
+    expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
+  });
+});
+
+describe('interrupted runs', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s mid-run: no new calls, latest.txt untouched, summary says interrupted (exit %d)', async (signal, code) => {
+    const latestBefore = await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt');
+    const keysBefore = await listKeys(moto.endpoint, OTHER, buckets[OTHER]!);
+    const summaryFile = session.summaryPath(`interrupted-${signal}`);
+    let sent = false;
+    const result = await session.run(['--env', 'dev', '--regions', `${OTHER},${HOME}`, '--max-rps', '5', '--summary-file', summaryFile], {}, {
+      onStderr: (text, child) => {
+        // Half-way: once listing is under way in the first region.
+        if (!sent && /described \d+ so far/.test(text)) {
+          sent = true;
+          child.kill(signal);
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(new RegExp(`${signal}: stopping; no new calls, latest.txt stays`));
+    expect(result.stderr).toMatch(new RegExp(`\\[${OTHER}\\] INTERRUPTED by ${signal}`));
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary.status).toBe('interrupted');
+    expect(summary.regions.map((r: { region: string; status: string }) => [r.region, r.status])).toEqual([
+      [OTHER, 'interrupted'],
+      [HOME, 'not-started'],
+    ]);
+    expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(latestBefore);
+    expect(await listKeys(moto.endpoint, OTHER, buckets[OTHER]!)).toEqual(keysBefore);
+  });
+});
+
+describe('configuration is checked before any work', () => {
+  let bucketsBefore: string[][];
+  beforeAll(async () => {
+    bucketsBefore = await Promise.all([HOME, OTHER].map((r) => listKeys(moto.endpoint, r, buckets[r]!)));
+  });
+  afterAll(async () => {
+    // Nothing any of these runs did wrote an object.
+    expect(await Promise.all([HOME, OTHER].map((r) => listKeys(moto.endpoint, r, buckets[r]!)))).toEqual(bucketsBefore);
+  });
+
+  it('a bucket key naming a bucket that does not exist fails the dry run too (exit 2), naming region, bucket and key', async () => {
+    await deployStack(moto.endpoint, { env: 'ghost', regions: [OTHER] });
+    await ssmClient(moto.endpoint, OTHER).send(
+      new PutParameterCommand({ Name: '/jenkins/ghost/backup/us-west-2/s3-bucket-name', Type: 'String', Value: 'no-such-bucket-anywhere', Overwrite: true }),
+    );
+    // Besides its bucket key, ghost has nothing to back up: the missing bucket is still found (not exit 3).
+    for (const args of [['--dry-run'], []]) {
+      const result = await session.run(['--env', 'ghost', '--region', OTHER, ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/us-west-2: bucket no-such-bucket-anywhere \(from \/jenkins\/ghost\/backup\/us-west-2\/s3-bucket-name in us-west-2\) does not exist/);
+      expect(result.stderr).not.toMatch(/would upload/);
+    }
+  });
+
+  it('a bucket in another region than its key says (exit 2)', async () => {
+    await deployStack(moto.endpoint, { env: 'astray', regions: [OTHER] });
+    await ssmClient(moto.endpoint, OTHER).send(
+      new PutParameterCommand({ Name: '/jenkins/astray/backup/us-west-2/s3-bucket-name', Type: 'String', Value: buckets[HOME]!, Overwrite: true }),
+    );
+    const result = await session.run(['--env', 'astray', '--region', OTHER, '--dry-run']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`bucket ${buckets[HOME]} .* is in ${HOME}, not ${OTHER}`));
+  });
+
+  it.each([
+    ['an s3:// URL', 's3://my-bucket', /holds an s3:\/\/ URL: it must hold the bare bucket name/],
+    ['blanks', '   ', /is empty: it must hold the backup bucket's name/],
+  ])('a bucket key holding %s is a configuration error, named (exit 2)', async (_label, value, message) => {
+    await ssmClient(moto.endpoint, OTHER).send(new PutParameterCommand({ Name: '/jenkins/odd/backup/us-west-2/s3-bucket-name', Type: 'String', Value: value, Overwrite: true }));
+    const result = await session.run(['--env', 'odd', '--region', OTHER, '--dry-run']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('an unwritable --summary-file is exit 2 before any call, naming the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-summary-'));
+    writeFileSync(join(dir, 'a-file'), 'x');
+    mkdirSync(join(dir, 'a-dir'));
+    for (const path of [join(dir, 'a-file', 'summary.json'), join(dir, 'a-dir')]) {
+      const result = await session.run(['--env', 'dev', '--region', HOME, '--summary-file', path]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--summary-file ${path}`);
+      expect(result.stderr).not.toMatch(/regions:|captured/);
+    }
+  });
+
+  it('finds the home region in the profile, as the AWS tools do; with none, says how to set one (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-profile-'));
+    const config = join(dir, 'config');
+    const credentials = join(dir, 'credentials');
+    writeFileSync(config, `[profile ops]\nregion = ${HOME}\n[profile bare]\noutput = json\n`);
+    // With a profile named, the SDK takes credentials from the profile, as the AWS CLI does.
+    writeFileSync(credentials, ['ops', 'bare'].map((p) => `[${p}]\naws_access_key_id = testing\naws_secret_access_key = testing\n`).join(''));
+    const noRegion = { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    const fromProfile = await session.run(['regions', '--env', 'dev'], { ...noRegion, AWS_PROFILE: 'ops' });
+    expect(fromProfile.code).toBe(0);
+    expect(JSON.parse(fromProfile.stdout)).toEqual([HOME, OTHER]);
+    expect(fromProfile.stderr).toMatch(/home region ap-northeast-1 \(from profile ops\)/);
+
+    const none = await session.run(['regions', '--env', 'dev'], { ...noRegion, AWS_PROFILE: 'bare' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile/);
+
+    // Explicit regions need no home region at all.
+    const explicit = await session.run(['--env', 'dev', '--region', OTHER, '--dry-run'], { ...noRegion, AWS_PROFILE: 'bare' });
+    expect(explicit.code).toBe(0);
+  });
+});
+
+it('never prints or writes a seeded value', () => {
+  expect(secrets.size).toBeGreaterThan(20);
+  expect(session.outputs.length).toBeGreaterThan(10);
+  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
+});

@@ -1,0 +1,37 @@
+import { formatDuration, formatVerifyFailures } from '../../../src/cli/format';
+import { duration } from '../../../src/cli/options';
+import type { VerifyReport } from '../../../src/run/verifyRun';
+
+describe('Function: formatDuration', () => {
+  it.each([
+    ['1m', '1m'],
+    ['26h', '26h'],
+    ['90m', '90m'],
+    ['1.5h', '90m'],
+    ['2d', '2d'],
+    ['45s', '45s'],
+  ])('prints --max-age %s as %s, not as a fraction of hours', (input, printed) => {
+    expect(formatDuration(duration(input))).toBe(printed);
+  });
+});
+
+describe('Function: formatVerifyFailures', () => {
+  const report: VerifyReport = {
+    origin: 's3://b/k',
+    parameterCount: 1,
+    bytes: 1,
+    sha256: 'x',
+    checksum: 'matched',
+    backupTime: 't',
+    strict: false,
+    age: { newestKey: 'k', ageMs: 3 * 60_000, maxAgeMs: 60_000 },
+    drift: { missing: [], extra: ['/a/dev/new'], changed: [{ name: '/a/dev/c', differences: ['value'] }] },
+    failures: ['too-old', 'drift'],
+  };
+  it('says what failed, in the units the operator used', () => {
+    expect(formatVerifyFailures(report, 'us-west-2')).toEqual([
+      'the newest backup (k) is 3m old; at most 1m allowed',
+      'drift against live SSM in us-west-2: 0 missing, 1 extra, 1 changed (extra parameters alone do not fail without --strict)',
+    ]);
+  });
+});
