@@ -16,7 +16,8 @@ import { runCli } from './lib/cli';
 import { startFaultProxy } from './lib/faultProxy';
 import { assertLocalEndpoint } from './lib/localOnly';
 import { startMoto } from './lib/moto';
-import { deployStack, localEnv, putParameters, secretValue, ssmClient, type SeedParameter } from './lib/world';
+import { benchParameters } from './lib/benchData';
+import { deployStack, localEnv, putParameters, ssmClient } from './lib/world';
 
 const REGION = 'us-west-2';
 const MOTO_PAGE = 10;
@@ -55,17 +56,6 @@ function parseSizes(argv: string[]): number[] {
   const sizes = (text ?? '2000,10000').split(',').map((s) => Number(s.replace(/_/g, '')));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--n takes whole numbers, e.g. --n 2000,10000');
   return sizes;
-}
-
-/** Mostly small values, every tenth one 6 KB (Advanced), a fifth SecureString: a realistic mix. */
-function benchParameters(env: string, n: number, valueKb = VALUE_KB): SeedParameter[] {
-  return Array.from({ length: n }, (_, i) => {
-    const name = `/bench/${env}/svc${i % 50}/p${String(i).padStart(6, '0')}`;
-    if (valueKb) return { Name: name, Type: i % 5 === 1 ? 'SecureString' : 'String', Tier: 'Advanced', Value: `${secretValue(`k${i}`)}${'x'.repeat(valueKb * 1024 - 32)}` };
-    if (i % 10 === 0) return { Name: name, Type: 'String', Tier: 'Advanced', Value: `${secretValue('big')}${'x'.repeat(6000)}` };
-    if (i % 5 === 1) return { Name: name, Type: 'SecureString', Value: secretValue(`s${i}`) };
-    return { Name: name, Type: 'String', Value: `value-${i}-${'v'.repeat(60)}` };
-  });
 }
 
 async function runBackup(label: string, n: number, t: number, env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<Row> {
@@ -153,7 +143,7 @@ async function main(): Promise<void> {
       const others = Math.round(n / 10);
       process.stdout.write(`seeding ${n} dev + ${others} prod parameters in ${REGION}... `);
       const seedStart = performance.now();
-      await putParameters(moto.endpoint, REGION, [...benchParameters('dev', n), ...benchParameters('prod', others)], 16);
+      await putParameters(moto.endpoint, REGION, [...benchParameters('dev', n, VALUE_KB), ...benchParameters('prod', others, VALUE_KB)], 16);
       console.log(`${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
       // All parameters of the region: the seeded ones and the stack's keys.
       const t = n + others + WIRING_KEYS;
@@ -178,7 +168,7 @@ async function main(): Promise<void> {
     // pace of 3 writes a second, of 100 parameters deleted from the backed-up region.
     await moto.reset();
     await deployStack(moto.endpoint, { env: 'dev', regions: [REGION], regionsKey: false });
-    const restoreSet = benchParameters('dev', 1000);
+    const restoreSet = benchParameters('dev', 1000, VALUE_KB);
     await putParameters(moto.endpoint, REGION, restoreSet, 16);
     const env = localEnv(moto.endpoint);
     const backup = await runCli(['backup', '--env', 'dev', '--region', REGION, '--log-level', 'warn'], env);

@@ -84,43 +84,118 @@ export function encodeDocument(doc: BackupDocument, options: { releaseParameters
   return { chunks, size, sha256Base64: digest.toString('base64'), sha256Hex: digest.toString('hex') };
 }
 
-/** Parses and checks a stored document (either format). Messages name fields, never values. */
+/** The document without its parameters: what a streamed read keeps. */
+export type DocumentHeader = Omit<BackupDocument, 'parameters'>;
+
+/** Parses and checks a stored document (either format), whole. Messages name fields, never values. */
 export function decodeDocument(body: Buffer | string, source: string): BackupDocument {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
-  } catch {
-    throw new IntegrityError(`${source} is not valid JSON (damaged or not a backup)`);
-  }
-  const doc = raw as Partial<BackupDocument>;
-  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.parameters)) {
-    throw new IntegrityError(`${source} is not a backup document: no parameters array`);
-  }
-  for (const field of ['backup_date', 'backup_timestamp', 'environment'] as const) {
-    if (typeof doc[field] !== 'string') throw new IntegrityError(`${source} is not a backup document: ${field} is missing`);
-  }
-  if (doc.format_version !== undefined && doc.format_version > FORMAT_VERSION) {
-    throw new IntegrityError(`${source} has format_version ${doc.format_version}; this tool reads up to ${FORMAT_VERSION}`);
-  }
-  doc.parameters.forEach((p, index) => {
-    if (!p || typeof p.Name !== 'string' || typeof p.Value !== 'string' || !['String', 'StringList', 'SecureString'].includes(p.Type)) {
-      throw new IntegrityError(`${source}: parameters[${index}]${typeof p?.Name === 'string' ? ` (${p.Name})` : ''} lacks a Name, Type or Value`);
-    }
-  });
-  const duplicates = duplicateNames(doc.parameters);
-  if (duplicates.length) {
-    throw new IntegrityError(`${source} is damaged: it holds ${duplicates.length} name(s) more than once (${duplicates.slice(0, 20).join(', ')}); refusing to use it`);
-  }
-  if (Number(doc.parameter_count) !== doc.parameters.length) {
-    throw new IntegrityError(`${source}: parameter_count says ${doc.parameter_count} but the document holds ${doc.parameters.length} parameters`);
-  }
-  return { ...(doc as BackupDocument), parameter_count: doc.parameters.length };
+  const parameters: BackedUpParameter[] = [];
+  const decoder = new DocumentDecoder(source, (p) => parameters.push(p));
+  decoder.push(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+  return { ...decoder.end(), parameters };
 }
 
-/** A name that appears twice makes a document ambiguous: which of the two would a restore write? */
-function duplicateNames(parameters: readonly { Name: string }[]): string[] {
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  for (const { Name } of parameters) (seen.has(Name) ? duplicates : seen).add(Name);
-  return [...duplicates].sort();
+/**
+ * Reads a document as it streams in, one line at a time: ssm-backup writes one parameter per line,
+ * so each parameter is parsed on its own and handed to `onParameter`, and the whole document is never
+ * held as one string or one array. A document in another layout (the old collector's, pretty-printed
+ * or on one line) has no parameter line; it is kept and parsed whole at the end. Either way the same
+ * checks hold: fields present, format known, each parameter well formed, no name twice, the count
+ * right.
+ */
+export class DocumentDecoder {
+  private carry = Buffer.alloc(0);
+  /** Everything read so far, until the first parameter line shows the one-per-line layout. */
+  private retained: Buffer[] | undefined = [];
+  private readonly shell: string[] = [];
+  private readonly names = new Set<string>();
+  private readonly duplicates = new Set<string>();
+  private count = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly onParameter: (parameter: BackedUpParameter) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.retained?.push(chunk);
+    const data = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    let start = 0;
+    for (let newline = data.indexOf(10, start); newline >= 0; newline = data.indexOf(10, start)) {
+      this.line(data.subarray(start, newline));
+      start = newline + 1;
+    }
+    // A copy, so the (large) chunk is not kept alive by the short partial line.
+    this.carry = Buffer.from(data.subarray(start));
+  }
+
+  end(): DocumentHeader {
+    if (this.carry.length) this.line(this.carry);
+    if (this.retained) return this.whole(Buffer.concat(this.retained));
+    const raw = this.parse(this.shell.join('\n'), 'is not valid JSON (damaged or not a backup)') as Partial<BackupDocument>;
+    if (!Array.isArray(raw?.parameters) || raw.parameters.length) throw new IntegrityError(`${this.source} is not a backup document: parameters are not one per line`);
+    return this.header(raw, this.count);
+  }
+
+  private line(bytes: Buffer): void {
+    const text = bytes.toString('utf8');
+    const trimmed = text.trimStart();
+    if (!trimmed.startsWith('{"Name"')) {
+      this.shell.push(text);
+      return;
+    }
+    this.retained = undefined;
+    const parameter = this.parse(trimmed.endsWith(',') ? trimmed.slice(0, -1) : trimmed, `is damaged: parameters[${this.count}] is not valid JSON`);
+    this.accept(parameter);
+  }
+
+  private whole(body: Buffer): DocumentHeader {
+    const raw = this.parse(body.toString('utf8'), 'is not valid JSON (damaged or not a backup)') as Partial<BackupDocument>;
+    if (!raw || typeof raw !== 'object' || !Array.isArray(raw.parameters)) throw new IntegrityError(`${this.source} is not a backup document: no parameters array`);
+    const { parameters, ...fields } = raw;
+    this.checkFields(fields);
+    for (const parameter of parameters) this.accept(parameter);
+    return this.header(fields, parameters.length);
+  }
+
+  private accept(p: unknown): void {
+    const candidate = p as Partial<BackedUpParameter> | null;
+    const index = this.count++;
+    if (!candidate || typeof candidate.Name !== 'string' || typeof candidate.Value !== 'string' || !['String', 'StringList', 'SecureString'].includes(candidate.Type ?? '')) {
+      const name = typeof candidate?.Name === 'string' ? ` (${candidate.Name})` : '';
+      throw new IntegrityError(`${this.source}: parameters[${index}]${name} lacks a Name, Type or Value`);
+    }
+    (this.names.has(candidate.Name) ? this.duplicates : this.names).add(candidate.Name);
+    this.onParameter(candidate as BackedUpParameter);
+  }
+
+  private header(raw: Partial<BackupDocument>, count: number): DocumentHeader {
+    const { parameters: _none, ...fields } = raw;
+    this.checkFields(fields);
+    if (this.duplicates.size) {
+      const names = [...this.duplicates].sort();
+      throw new IntegrityError(`${this.source} is damaged: it holds ${names.length} name(s) more than once (${names.slice(0, 20).join(', ')}); refusing to use it`);
+    }
+    if (Number(fields.parameter_count) !== count) {
+      throw new IntegrityError(`${this.source}: parameter_count says ${fields.parameter_count} but the document holds ${count} parameters`);
+    }
+    return { ...(fields as DocumentHeader), parameter_count: count };
+  }
+
+  private checkFields(fields: Partial<DocumentHeader>): void {
+    for (const field of ['backup_date', 'backup_timestamp', 'environment'] as const) {
+      if (typeof fields[field] !== 'string') throw new IntegrityError(`${this.source} is not a backup document: ${field} is missing`);
+    }
+    if (fields.format_version !== undefined && fields.format_version > FORMAT_VERSION) {
+      throw new IntegrityError(`${this.source} has format_version ${fields.format_version}; this tool reads up to ${FORMAT_VERSION}`);
+    }
+  }
+
+  private parse(text: string, problem: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new IntegrityError(`${this.source} ${problem}`);
+    }
+  }
 }

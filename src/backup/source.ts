@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { parseBackupObjectKey } from '../contract';
 import { ConfigurationError, IntegrityError, NoBackupError, UsageError } from '../errors';
-import { decodeDocument, FORMAT_VERSION, type BackupDocument } from './document';
+import type { BackedUpParameter } from '../types';
+import { DocumentDecoder, FORMAT_VERSION, type BackupDocument, type DocumentHeader } from './document';
 import type { BackupStore, StoredObject } from './store';
 
 /**
@@ -37,7 +38,12 @@ export function parseSource(from: string | undefined, option = '--from'): Backup
  */
 export function parsePointInTime(text: string): Date | undefined {
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (date) return validDate(new Date(Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, 23, 59, 59, 999)), text);
+  if (date) {
+    const end = new Date(Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, 23, 59, 59, 999));
+    // Date.UTC rolls 2026-13-45 over into 2027; a real date reads back as written.
+    if (end.toISOString().slice(0, 10) !== text) throw new UsageError(`'${text}' is not a valid date or time`);
+    return end;
+  }
   const time = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
   if (time) return validDate(new Date(`${time[1]}T${time[2]}${time[3] ?? 'Z'}`), text);
   return undefined;
@@ -77,8 +83,9 @@ export async function resolveKey(source: Exclude<BackupSource, { kind: 'file' }>
   }
 }
 
-export interface LoadedBackup {
-  doc: BackupDocument;
+/** A backup's header and how it was read; `loadBackup` adds the parameters. */
+export interface ScannedBackup {
+  header: DocumentHeader;
   /** s3://bucket/key or file:path, for messages. */
   origin: string;
   key?: string;
@@ -88,37 +95,69 @@ export interface LoadedBackup {
   checksum: 'matched' | 'absent' | 'not-applicable';
 }
 
+export interface LoadedBackup extends Omit<ScannedBackup, 'header'> {
+  doc: BackupDocument;
+}
+
 /**
- * Reads and checks a backup: S3's stored SHA-256 must match the bytes (an ssm-backup object always
- * has one), the document must parse and its count agree, and it must belong to `env`.
+ * Streams a backup through its checks, handing each parameter to `onParameter` as it is read: S3's
+ * stored SHA-256 must match the bytes (an ssm-backup object always has one), the document must parse
+ * and its count agree, and it must belong to `env`. A failed check throws after the last parameter,
+ * so a caller uses what it was handed only once this returns.
  */
-export async function loadBackup(source: BackupSource, env: string, store?: BackupStore): Promise<LoadedBackup> {
-  let body: Buffer;
+export async function scanBackup(
+  source: BackupSource,
+  env: string,
+  store: BackupStore | undefined,
+  onParameter: (parameter: BackedUpParameter) => void,
+): Promise<ScannedBackup> {
+  let chunks: AsyncIterable<Uint8Array>;
   let origin: string;
   let key: string | undefined;
   let stored: string | undefined;
   if (source.kind === 'file') {
     origin = `file:${source.path}`;
-    body = await readFile(source.path).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read ${origin}: ${error.code ?? error.message}`);
-    });
+    chunks = await openFile(source.path, origin);
   } else {
     if (!store) throw new Error('a bucket is needed to read a backup from S3');
     key = await resolveKey(source, env, store);
     origin = `s3://${store.bucket}/${key}`;
-    ({ body, sha256Base64: stored } = await store.get(key));
+    ({ chunks, sha256Base64: stored } = await store.open(key));
   }
-  const digest = createHash('sha256').update(body).digest();
+  const hash = createHash('sha256');
+  const decoder = new DocumentDecoder(origin, onParameter);
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    hash.update(buffer);
+    bytes += buffer.length;
+    decoder.push(buffer);
+  }
+  const digest = hash.digest();
   if (stored && stored !== digest.toString('base64')) {
     throw new IntegrityError(`${origin} is damaged: its bytes do not match the SHA-256 S3 stored with it`);
   }
-  const checksum: LoadedBackup['checksum'] = source.kind === 'file' ? 'not-applicable' : stored ? 'matched' : 'absent';
-  const doc = decodeDocument(body, origin);
-  if (checksum === 'absent' && (doc.format_version ?? 1) >= FORMAT_VERSION) {
+  const header = decoder.end();
+  const checksum: ScannedBackup['checksum'] = source.kind === 'file' ? 'not-applicable' : stored ? 'matched' : 'absent';
+  if (checksum === 'absent' && (header.format_version ?? 1) >= FORMAT_VERSION) {
     throw new IntegrityError(`${origin} has no SHA-256 checksum, though ssm-backup always stores one: it was replaced or modified outside the tool`);
   }
-  if (doc.environment !== env) {
-    throw new ConfigurationError(`${origin} is a backup of environment '${doc.environment}', not '${env}'; refusing to use it`);
+  if (header.environment !== env) {
+    throw new ConfigurationError(`${origin} is a backup of environment '${header.environment}', not '${env}'; refusing to use it`);
   }
-  return { doc, origin, key, bytes: body.length, sha256Hex: digest.toString('hex'), checksum };
+  return { header, origin, ...(key ? { key } : {}), bytes, sha256Hex: digest.toString('hex'), checksum };
+}
+
+/** Reads and checks a whole backup (see scanBackup), parameters and all. */
+export async function loadBackup(source: BackupSource, env: string, store?: BackupStore): Promise<LoadedBackup> {
+  const parameters: BackedUpParameter[] = [];
+  const { header, ...scanned } = await scanBackup(source, env, store, (p) => parameters.push(p));
+  return { ...scanned, doc: { ...header, parameters } };
+}
+
+async function openFile(path: string, origin: string): Promise<AsyncIterable<Uint8Array>> {
+  const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${origin}: ${error.code ?? error.message}`);
+  });
+  return handle.createReadStream();
 }

@@ -148,10 +148,10 @@ export class BackupStore {
     }
   }
 
-  async get(key: string): Promise<{ body: Buffer; sha256Base64?: string }> {
+  /** An object's bytes as they stream in (never joined here), and the SHA-256 S3 stored with it. */
+  async open(key: string): Promise<{ chunks: AsyncIterable<Uint8Array>; sha256Base64?: string }> {
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
-    const bytes = await out.Body!.transformToByteArray();
-    return { body: Buffer.from(bytes), sha256Base64: out.ChecksumSHA256 };
+    return { chunks: out.Body as AsyncIterable<Uint8Array>, ...(out.ChecksumSHA256 ? { sha256Base64: out.ChecksumSHA256 } : {}) };
   }
 
   /**

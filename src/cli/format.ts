@@ -1,4 +1,7 @@
+import type { FieldChange } from '../history/diff';
 import type { RestorePlan, SkipReason } from '../restore/plan';
+import type { DiffReport } from '../run/diffRun';
+import type { HistoryReport } from '../run/historyRun';
 import type { VerifyReport } from '../run/verifyRun';
 import { DURATION_UNITS } from './options';
 
@@ -62,6 +65,48 @@ export function formatVerifyReport(report: VerifyReport): string[] {
     for (const name of report.drift.extra) lines.push(`  EXTRA     ${name} (in SSM, not in the backup)`);
     for (const c of report.drift.changed) lines.push(`  CHANGED   ${c.name} (${c.differences.join(', ')})`);
   }
+  return lines;
+}
+
+/** A changed field as people read it: `value changed`, `tier Standard -> Advanced`, `policies`. */
+function formatChange(change: FieldChange, showHashes: boolean): string {
+  switch (change.field) {
+    case 'value':
+      return showHashes ? `value changed (${change.from} -> ${change.to})` : 'value changed';
+    case 'type':
+    case 'description':
+    case 'tier':
+    case 'data-type':
+      return `${change.field} ${JSON.stringify(change.from)} -> ${JSON.stringify(change.to)}`;
+    default:
+      return `${change.field} changed`;
+  }
+}
+
+export function formatDiff(report: DiffReport, options: { showHashes: boolean }): string[] {
+  const lines = [`diff ${report.from.origin} (${report.from.takenAt}) -> ${report.to.origin} (${report.to.takenAt})`];
+  for (const entry of report.entries) {
+    const hash = options.showHashes && entry.kind !== 'changed' ? ` (${entry.valueHash})` : '';
+    if (entry.kind === 'added') lines.push(`  ADDED     ${entry.name}${hash}`);
+    else if (entry.kind === 'removed') lines.push(`  REMOVED   ${entry.name}${hash}`);
+    else lines.push(`  CHANGED   ${entry.name}: ${entry.changes.map((c) => formatChange(c, options.showHashes)).join('; ')}`);
+  }
+  const { added, removed, changed } = report.counts;
+  lines.push(report.entries.length ? `  ${added} added, ${removed} removed, ${changed} changed` : '  no differences');
+  return lines;
+}
+
+export function formatHistory(report: HistoryReport, options: { showHashes: boolean }): string[] {
+  const lines = [`history of ${report.name} in s3://${report.bucket} (${report.backupsRead} backups read, ${report.lines.length} hold it)`];
+  for (const line of report.lines) {
+    const who = line.lastModifiedUser ? ` by ${line.lastModifiedUser}` : '';
+    const modified = line.lastModified ? `, modified ${line.lastModified}${who}` : '';
+    const hash = options.showHashes ? `, value ${line.valueHash}` : '';
+    const changes = line.changes === undefined ? 'first seen' : line.changes.length ? line.changes.map((c) => formatChange(c, options.showHashes)).join('; ') : 'unchanged';
+    const back = line.reappeared ? ' (absent from the backups just before)' : '';
+    lines.push(`  ${line.takenAt}  version ${line.version ?? '-'}${modified}${hash}  ${changes}${back}  [${line.key}]`);
+  }
+  if (!report.lines.length) lines.push('  no backup holds it');
   return lines;
 }
 

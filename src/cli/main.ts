@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, InterruptedError } from '../errors';
 import { TOOL } from '../tool';
 import { registerBackup } from './commands/backup';
+import { registerDiff } from './commands/diff';
+import { registerHistory } from './commands/history';
 import { registerList } from './commands/list';
 import { registerRegions } from './commands/regions';
 import { registerRestore } from './commands/restore';
@@ -23,6 +25,8 @@ export function buildProgram(context: CommandContext): Command {
   registerList(program, context);
   registerVerify(program, context);
   registerRestore(program, context);
+  registerDiff(program, context);
+  registerHistory(program, context);
   return program;
 }
 

@@ -67,6 +67,9 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
       case 'backup-loaded':
         logger.info({ event: event.type, origin: event.origin, count: event.count }, `read ${event.origin}: ${event.count} parameters (S3 checksum ${event.checksum})`);
         return;
+      case 'backup-chosen':
+        logger.info({ event: event.type, origin: event.origin, at: event.at }, `chose ${event.origin}: the newest backup at or before ${event.at}`);
+        return;
       case 'live-collected':
         logger.info({ event: event.type, region: event.region, count: event.count }, `[${event.region}] live: ${event.count} parameters in the environment`);
         return;

@@ -18,6 +18,7 @@ export type RunEvent =
   | { type: 'region-done'; summary: RegionSummary }
   | { type: 'retry'; region: string; retry: RetryEvent }
   | { type: 'backup-loaded'; origin: string; count: number; checksum: string }
+  | { type: 'backup-chosen'; origin: string; at: string }
   | { type: 'live-collected'; region: string; count: number }
   | { type: 'apply-progress'; region: string; done: number; total: number };
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseSource } from '../../backup/source';
+import { parsePointInTime, parseSource } from '../../backup/source';
 import { ExitCode, RestoreFailedError, UsageError } from '../../errors';
 import type { RestorePlan } from '../../restore/plan';
 import { runRestore } from '../../run/restoreRun';
@@ -12,6 +12,7 @@ import { addCommonOptions, addSourceOption, checkWritable, integer, resolveCommo
 interface RestoreOptions extends CommonOptions {
   from?: string;
   sourceRegion?: string;
+  at?: string;
   planFile?: string;
   plan?: string;
   apply?: boolean;
@@ -25,6 +26,7 @@ export function registerRestore(program: Command, context: CommandContext): void
   const command = program
     .command('restore')
     .description('plan (default) or --apply a backup back into SSM in --region; never prints values')
+    .option('--at <time>', 'restore the newest backup taken at or before this date or UTC time (2026-11-29, 2026-11-29T13:00Z)')
     .option('--source-region <region>', "read the backup from this region's bucket (disaster recovery into a new region)")
     .option('--plan-file <path>', 'write the plan as JSON (names, differing fields, live versions; no values); - for stdout')
     .option('--plan <path>', 'with --apply: apply this reviewed plan, refusing if the backup or a planned parameter changed since')
@@ -37,6 +39,8 @@ export function registerRestore(program: Command, context: CommandContext): void
     context.action(async (options: RestoreOptions) => {
       if (options.overwrite && !options.apply) throw new UsageError('--overwrite only means something with --apply (plans always show the updates)');
       if (options.plan && !options.apply) throw new UsageError('--plan applies a reviewed plan: use it with --apply');
+      if (options.at && options.from !== 'latest') throw new UsageError('use either --at or --from, not both');
+      if (options.at && !parsePointInTime(options.at)) throw new UsageError(`--at '${options.at}' is not a date or time (2026-11-29, 2026-11-29T13:00Z)`);
       if (options.sourceRegion) validateRegion(options.sourceRegion, '--source-region');
       if (options.planFile) await checkWritable(options.planFile, '--plan-file');
       const common = await resolveCommon(options, context.environment, context.signal);
@@ -50,7 +54,7 @@ export function registerRestore(program: Command, context: CommandContext): void
         homeRegion: common.home?.region,
         targetRegion,
         sourceRegion: options.sourceRegion,
-        from: parseSource(reviewedPlan ? reviewedPlan.from : options.from),
+        from: parseSource(reviewedPlan ? reviewedPlan.from : (options.at ?? options.from)),
         apply: Boolean(options.apply),
         overwrite: Boolean(options.overwrite),
         includeRunnerKeys: Boolean(options.includeRunnerKeys),

@@ -6,9 +6,9 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { buildDocument, encodeDocument } from '../../../src/backup/document';
-import { loadBackup, parseSource } from '../../../src/backup/source';
+import { chooseBackupAt, loadBackup, parsePointInTime, parseSource, resolveKey } from '../../../src/backup/source';
 import { BackupStore } from '../../../src/backup/store';
-import { ConfigurationError, IntegrityError, UsageError } from '../../../src/errors';
+import { ConfigurationError, IntegrityError, NoBackupError, UsageError } from '../../../src/errors';
 import { regionClients, resetMocks, s3Mock } from '../support/mocks';
 
 beforeEach(resetMocks);
@@ -63,5 +63,54 @@ describe('Function: loadBackup', () => {
     expect(loaded).toMatchObject({ checksum: 'not-applicable', origin: `file:${path}` });
     expect(loaded.sha256Hex).toBe(createHash('sha256').update(JSON.stringify(old)).digest('hex'));
     await expect(loadBackup({ kind: 'file', path: join(dir, 'missing.json') }, 'dev')).rejects.toThrow(/cannot read file:.*ENOENT/);
+  });
+});
+
+describe('Function: parsePointInTime', () => {
+  it('reads a date as the end of that UTC day, and a time without a zone as UTC', () => {
+    expect(parsePointInTime('2026-11-29')?.toISOString()).toBe('2026-11-29T23:59:59.999Z');
+    expect(parsePointInTime('2026-11-29T13:00')?.toISOString()).toBe('2026-11-29T13:00:00.000Z');
+    expect(parsePointInTime('2026-11-29 13:00:05Z')?.toISOString()).toBe('2026-11-29T13:00:05.000Z');
+    expect(parsePointInTime('2026-11-29T22:00+09:00')?.toISOString()).toBe('2026-11-29T13:00:00.000Z');
+    expect(parsePointInTime('latest')).toBeUndefined();
+    expect(() => parsePointInTime('2026-13-45')).toThrow(UsageError);
+  });
+
+  it('makes parseSource tell times, keys and files apart', () => {
+    expect(parseSource('2026-11-29')).toMatchObject({ kind: 'at', text: '2026-11-29' });
+    expect(parseSource('2026-11-29/ssm-backup-dev-20261129_130000-abcd1234.json')).toEqual({ kind: 'key', key: '2026-11-29/ssm-backup-dev-20261129_130000-abcd1234.json' });
+    expect(() => parseSource('yesterday', '--to')).toThrow(/--to 'yesterday' is not latest, a date or time/);
+  });
+});
+
+describe('Function: chooseBackupAt', () => {
+  // Newest first, as listBackups returns them.
+  const backups = [
+    '2026-11-30/ssm-backup-dev-20261130_130000-cccc0000.json',
+    '2026-11-29/ssm-backup-dev-20261129_130000-bbbb0000.json',
+    '2026-11-28/ssm-backup-dev-20261128_130000.json',
+  ].map((key) => ({ key, size: 1 }));
+  const at = (text: string) => chooseBackupAt(backups, parsePointInTime(text)!, 's3://b').key;
+
+  it('takes an exact key time, and the newest before a time between backups', () => {
+    expect(at('2026-11-29T13:00:00Z')).toBe(backups[1]!.key);
+    expect(at('2026-11-30T12:59:59Z')).toBe(backups[1]!.key);
+    expect(at('2026-11-29')).toBe(backups[1]!.key);
+  });
+
+  it('takes the newest after the last backup', () => {
+    expect(at('2027-01-01')).toBe(backups[0]!.key);
+  });
+
+  it('refuses a time before the first backup, naming the oldest', () => {
+    expect(() => at('2026-11-28T12:00Z')).toThrow(NoBackupError);
+    expect(() => at('2026-11-28T12:00Z')).toThrow(/no backup in s3:\/\/b was taken at or before 2026-11-28T12:00:00.000Z \(the oldest is 2026-11-28\/ssm-backup-dev-20261128_130000.json\)/);
+    expect(() => chooseBackupAt([], new Date(), 's3://b')).toThrow(/it holds none/);
+  });
+
+  it("refuses another environment's key", async () => {
+    await expect(resolveKey({ kind: 'key', key: '2026-11-29/ssm-backup-prod-20261129_130000-aaaa0000.json' }, 'dev', store())).rejects.toThrow(
+      /is a backup of environment 'prod', not 'dev'/,
+    );
   });
 });

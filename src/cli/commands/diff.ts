@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { parseSource } from '../../backup/source';
+import { ExitCode } from '../../errors';
+import { ValueHasher } from '../../history/diff';
+import { runDiff } from '../../run/diffRun';
+import type { CommandContext } from '../context';
+import { formatDiff } from '../format';
+import { addCommonOptions, resolveCommon, singleRegion, type CommonOptions } from '../options';
+
+interface DiffOptions extends CommonOptions {
+  from?: string;
+  to?: string;
+  showHashes?: boolean;
+  json?: boolean;
+}
+
+const SIDE = 'latest, an object key, a date or UTC time (the newest backup at or before it), or file:PATH';
+
+export function registerDiff(program: Command, context: CommandContext): void {
+  const command = program
+    .command('diff')
+    .description('what changed between two backups, or a backup and live SSM: ADDED / REMOVED / CHANGED by name and field, never values (exit 1 when anything differs)')
+    .option('--from <source>', SIDE, 'latest')
+    .option('--to <source>', `${SIDE}, or live`, 'live')
+    .option('--show-hashes', 'show a short keyed hash of each changed value (HMAC-SHA-256, new key every run) for correlating lines')
+    .option('--json', 'print JSON instead of lines');
+  addCommonOptions(command, { multiRegion: false }).action(
+    context.action(async (options: DiffOptions) => {
+      const from = parseSource(options.from, '--from');
+      const to = options.to === 'live' ? ({ kind: 'live' } as const) : parseSource(options.to, '--to');
+      const common = await resolveCommon(options, context.environment, context.signal);
+      context.start(options);
+      const report = await runDiff({
+        env: common.env,
+        homeRegion: common.home?.region,
+        region: singleRegion(common),
+        from,
+        to,
+        hasher: new ValueHasher(),
+        concurrency: options.concurrency,
+        clientsFor: context.clientsFor(common.clientSettings),
+        listener: context.reporter(),
+      });
+      const out = context.stdout;
+      if (options.json) out.write(`${JSON.stringify(options.showHashes ? report : withoutHashes(report), null, 2)}\n`);
+      else for (const line of formatDiff(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);
+      // Like diff(1): 0 when the two sides are the same, 1 when they differ.
+      return report.entries.length ? ExitCode.Failed : ExitCode.Ok;
+    }),
+  );
+}
+
+/** Hashes only when asked for: without --show-hashes not even a keyed hash leaves the process. */
+function withoutHashes(report: Awaited<ReturnType<typeof runDiff>>): unknown {
+  return {
+    ...report,
+    entries: report.entries.map((e) => {
+      if (e.kind !== 'changed') return { kind: e.kind, name: e.name };
+      return { ...e, changes: e.changes.map((c) => (c.field === 'value' ? { field: 'value' } : c)) };
+    }),
+  };
+}

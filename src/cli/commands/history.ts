@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { parsePointInTime } from '../../backup/source';
+import { ExitCode, UsageError } from '../../errors';
+import { ValueHasher } from '../../history/diff';
+import { runHistory } from '../../run/historyRun';
+import type { CommandContext } from '../context';
+import { formatHistory } from '../format';
+import { addCommonOptions, resolveCommon, singleRegion, type CommonOptions } from '../options';
+
+interface HistoryOptions extends CommonOptions {
+  name?: string;
+  since?: string;
+  showHashes?: boolean;
+  json?: boolean;
+}
+
+export function registerHistory(program: Command, context: CommandContext): void {
+  const command = program
+    .command('history')
+    .description("one parameter across the region's backups: time, version, last change and who made it, and which fields changed; never values")
+    .option('--name <name>', 'the parameter (required)')
+    .option('--since <date>', 'only backups taken at or after this date or UTC time (2026-11-20, 2026-11-20T13:00Z)')
+    .option('--show-hashes', 'show a short keyed hash of the value on each line (HMAC-SHA-256, new key every run)')
+    .option('--json', 'print JSON instead of lines');
+  addCommonOptions(command, { multiRegion: false }).action(
+    context.action(async (options: HistoryOptions) => {
+      if (!options.name) throw new UsageError('--name is required (the parameter whose history to show)');
+      const since = options.since === undefined ? undefined : startOf(options.since);
+      const common = await resolveCommon(options, context.environment, context.signal);
+      context.start(options);
+      const report = await runHistory({
+        env: common.env,
+        homeRegion: common.home?.region,
+        region: singleRegion(common),
+        name: options.name,
+        ...(since ? { since } : {}),
+        hasher: new ValueHasher(),
+        concurrency: options.concurrency,
+        clientsFor: context.clientsFor(common.clientSettings),
+      });
+      const out = context.stdout;
+      if (options.json) {
+        const lines = options.showHashes ? report.lines : report.lines.map(({ valueHash: _hash, ...line }) => ({ ...line, changes: line.changes?.map((c) => (c.field === 'value' ? { field: 'value' } : c)) }));
+        out.write(`${JSON.stringify({ ...report, lines }, null, 2)}\n`);
+      } else {
+        for (const line of formatHistory(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);
+      }
+      return ExitCode.Ok;
+    }),
+  );
+}
+
+/** A date means from the start of that UTC day; a time is taken as given. */
+function startOf(text: string): Date {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const at = parsePointInTime(text);
+  if (!at) throw new UsageError(`--since '${text}' is not a date or time (2026-11-20, 2026-11-20T13:00Z)`);
+  return day ? new Date(`${text}T00:00:00Z`) : at;
+}

@@ -1,0 +1,80 @@
+import type { RegionClients } from '../aws/clients';
+import type { BackupSource } from '../backup/source';
+import { timestampToDate } from '../contract';
+import { diffFingerprints, fingerprint, fingerprintAll, type DiffEntry, type Fingerprint, type ValueHasher } from '../history/diff';
+import { collectParameters } from '../ssm/collect';
+import type { RunListener } from './events';
+import { scanFromRegion } from './stores';
+
+export interface DiffInput {
+  env: string;
+  homeRegion?: string;
+  region: string;
+  from: BackupSource;
+  /** A backup, or live SSM in the region now. */
+  to: BackupSource | { kind: 'live' };
+  hasher: ValueHasher;
+  concurrency: number;
+  clientsFor: (region: string) => RegionClients;
+  listener?: RunListener;
+}
+
+export interface DiffSide {
+  origin: string;
+  /** When the backup was taken (ISO-8601), or when live SSM was read. */
+  takenAt: string;
+  count: number;
+}
+
+export interface DiffReport {
+  from: DiffSide;
+  to: DiffSide;
+  entries: DiffEntry[];
+  counts: { added: number; removed: number; changed: number };
+}
+
+/**
+ * What changed between two backups, or between a backup and live SSM: by name and field, values
+ * compared through keyed hashes and dropped as soon as each side is read.
+ */
+export async function runDiff(input: DiffInput): Promise<DiffReport> {
+  const listener = input.listener ?? (() => {});
+  const from = await readSide(input, input.from);
+  const to = input.to.kind === 'live' ? await readLive(input, from.hasTags, listener) : await readSide(input, input.to);
+  const entries = diffFingerprints(from.prints, to.prints);
+  const count = (kind: DiffEntry['kind']) => entries.filter((e) => e.kind === kind).length;
+  return { from: from.side, to: to.side, entries, counts: { added: count('added'), removed: count('removed'), changed: count('changed') } };
+}
+
+interface Side {
+  side: DiffSide;
+  prints: Map<string, Fingerprint>;
+  hasTags: boolean;
+}
+
+/** Each parameter is fingerprinted as it streams in, so a side's values are never all held at once. */
+async function readSide(input: DiffInput, source: BackupSource): Promise<Side> {
+  const prints = new Map<string, Fingerprint>();
+  let hasTags = false;
+  const scanned = await scanFromRegion(input, source, input.region, (p) => {
+    prints.set(p.Name, fingerprint(p, input.hasher));
+    hasTags ||= Boolean(p.Tags);
+  });
+  const { header } = scanned;
+  input.listener?.({ type: 'backup-loaded', origin: scanned.origin, count: header.parameter_count, checksum: scanned.checksum });
+  const takenAt = timestampToDate(header.backup_timestamp)?.toISOString() ?? header.backup_timestamp;
+  return { side: { origin: scanned.origin, takenAt, count: header.parameter_count }, prints, hasTags };
+}
+
+async function readLive(input: DiffInput, withTags: boolean, listener: RunListener): Promise<Side> {
+  const readAt = new Date().toISOString();
+  const live = await collectParameters({
+    ssm: input.clientsFor(input.region).ssm,
+    env: input.env,
+    concurrency: input.concurrency,
+    withTags,
+    onProgress: (p) => listener({ type: 'progress', region: input.region, ...p }),
+  });
+  listener({ type: 'live-collected', region: input.region, count: live.parameters.length });
+  return { side: { origin: `live SSM in ${input.region}`, takenAt: readAt, count: live.parameters.length }, prints: fingerprintAll(live.parameters, input.hasher), hasTags: withTags };
+}

@@ -1,0 +1,82 @@
+import PQueue from 'p-queue';
+import type { RegionClients } from '../aws/clients';
+import { scanBackup } from '../backup/source';
+import { parseBackupObjectKey } from '../contract';
+import { fieldChanges, fingerprint, type FieldChange, type ValueHasher } from '../history/diff';
+import { regionStore } from './stores';
+
+export interface HistoryInput {
+  env: string;
+  homeRegion?: string;
+  region: string;
+  name: string;
+  since?: Date;
+  hasher: ValueHasher;
+  concurrency: number;
+  clientsFor: (region: string) => RegionClients;
+}
+
+/** One backup in which the parameter exists: when, which version, and what differs from the line before. */
+export interface HistoryLine {
+  key: string;
+  takenAt: string;
+  version?: number;
+  lastModified?: string;
+  lastModifiedUser?: string;
+  valueHash: string;
+  /** Against the previous line; absent on the first. */
+  changes?: FieldChange[];
+  /** The parameter was missing from at least one backup between the previous line and this one. */
+  reappeared?: boolean;
+}
+
+export interface HistoryReport {
+  name: string;
+  bucket: string;
+  backupsRead: number;
+  lines: HistoryLine[];
+}
+
+/**
+ * The life of one parameter across the region's backups, oldest first. Only the backups since
+ * `--since` are listed and read, a few at a time; each is dropped once its one parameter is taken.
+ */
+export async function runHistory(input: HistoryInput): Promise<HistoryReport> {
+  const store = await regionStore(input, input.region);
+  const backups = (await store.listBackups(input.env, input.since ? { since: input.since } : {})).reverse();
+  const reads = new PQueue({ concurrency: input.concurrency });
+  const found = await Promise.all(
+    backups.map((backup) =>
+      reads.add(async () => {
+        let print: ReturnType<typeof fingerprint> | undefined;
+        await scanBackup({ kind: 'key', key: backup.key }, input.env, store, (p) => {
+          if (p.Name === input.name) print = fingerprint(p, input.hasher);
+        });
+        return print;
+      }),
+    ),
+  );
+  const lines: HistoryLine[] = [];
+  let previous: ReturnType<typeof fingerprint> | undefined;
+  let gap = false;
+  found.forEach((print, index) => {
+    if (!print) {
+      gap = lines.length > 0;
+      return;
+    }
+    const key = backups[index]!.key;
+    lines.push({
+      key,
+      takenAt: parseBackupObjectKey(key)!.takenAt.toISOString(),
+      ...(print.version !== undefined ? { version: print.version } : {}),
+      ...(print.lastModified ? { lastModified: print.lastModified } : {}),
+      ...(print.lastModifiedUser ? { lastModifiedUser: print.lastModifiedUser } : {}),
+      valueHash: print.valueHash,
+      ...(previous ? { changes: fieldChanges(previous, print) } : {}),
+      ...(gap ? { reappeared: true } : {}),
+    });
+    previous = print;
+    gap = false;
+  });
+  return { name: input.name, bucket: store.bucket, backupsRead: backups.length, lines };
+}
