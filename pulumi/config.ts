@@ -43,25 +43,38 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export function parseStackConfig(raw: RawStackConfig): StackConfig {
   const projectName = required(raw.projectName, 'projectName');
-  if (!NAME.test(projectName)) throw new StackConfigError(`projectName '${projectName}' must be lower-case letters, digits and '-' (it is part of bucket names)`);
+  if (!NAME.test(projectName))
+    throw new StackConfigError(
+      `projectName '${projectName}' must be lower-case letters, digits and '-' (it is part of bucket names)`,
+    );
   const environment = required(raw.environment, 'environment');
-  if (!isEnvironmentName(environment)) throw new StackConfigError(`environment '${environment}' may only hold letters, digits, '_', '.' and '-'`);
+  if (!isEnvironmentName(environment))
+    throw new StackConfigError(`environment '${environment}' may only hold letters, digits, '_', '.' and '-'`);
 
   if (!Array.isArray(raw.regions) || raw.regions.length === 0) {
     throw new StackConfigError('regions must be a list of at least one region, e.g. [ap-northeast-1, us-west-2]');
   }
   const regions: string[] = [];
   for (const region of raw.regions) {
-    if (typeof region !== 'string' || !isRegionName(region)) throw new StackConfigError(`regions: '${String(region)}' is not an AWS region name`);
+    if (typeof region !== 'string' || !isRegionName(region))
+      throw new StackConfigError(`regions: '${String(region)}' is not an AWS region name`);
     if (regions.includes(region)) throw new StackConfigError(`regions: ${region} is listed twice`);
     regions.push(region);
   }
-  const defaultRegion = raw.defaultRegion ?? regions[0]!;
-  if (!regions.includes(defaultRegion)) throw new StackConfigError(`defaultRegion ${defaultRegion} is not one of regions (${regions.join(', ')})`);
+  const defaultRegion = raw.defaultRegion ?? regions[0];
+  if (!regions.includes(defaultRegion))
+    throw new StackConfigError(`defaultRegion ${defaultRegion} is not one of regions (${regions.join(', ')})`);
 
   const currentDays = positive(raw.retentionDays ?? 30, 'retentionDays');
   const noncurrentDays = positive(raw.noncurrentRetentionDays ?? 7, 'noncurrentRetentionDays');
-  return { projectName, environment, regions, defaultRegion, retention: { currentDays, noncurrentDays }, kms: parseKms(raw, regions) };
+  return {
+    projectName,
+    environment,
+    regions,
+    defaultRegion,
+    retention: { currentDays, noncurrentDays },
+    kms: parseKms(raw, regions),
+  };
 }
 
 function parseKms(raw: RawStackConfig, regions: string[]): KmsConfig {
@@ -73,7 +86,8 @@ function parseKms(raw: RawStackConfig, regions: string[]): KmsConfig {
   }
   const keyIds = raw.kmsKeyIds as Record<string, unknown>;
   for (const region of regions) {
-    if (typeof keyIds[region] !== 'string' || !keyIds[region]) throw new StackConfigError(`kmsKeyIds has no key for ${region} (a KMS key belongs to one region)`);
+    if (typeof keyIds[region] !== 'string' || !keyIds[region])
+      throw new StackConfigError(`kmsKeyIds has no key for ${region} (a KMS key belongs to one region)`);
   }
   return { kind: 'existing', keyIds: keyIds as Record<string, string> };
 }
@@ -84,6 +98,7 @@ function required(value: string | undefined, name: string): string {
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new StackConfigError(`${name} must be a whole number of days, at least 1`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new StackConfigError(`${name} must be a whole number of days, at least 1`);
   return value;
 }

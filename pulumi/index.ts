@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { parseStackConfig } from './config';
-import { createBackupStack } from './stack';
+import { createBackupStack, defaultRegionOf } from './stack';
 
 const config = new pulumi.Config();
 const stackConfig = parseStackConfig({
@@ -19,7 +19,7 @@ const stackConfig = parseStackConfig({
 export = async () => {
   const identity = await aws.getCallerIdentity({});
   const created = createBackupStack(stackConfig, identity.accountId);
-  const home = created.regions.find((r) => r.region === stackConfig.defaultRegion)!;
+  const home = defaultRegionOf(created.regions, stackConfig);
   return {
     buckets: Object.fromEntries(created.regions.map((r) => [r.region, { name: r.bucket.bucket, arn: r.bucket.arn }])),
     // The single-region stack's exports, for whatever reads them.

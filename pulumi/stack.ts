@@ -1,5 +1,5 @@
 import * as aws from '@pulumi/aws';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { backupBucketName, ssmKeys } from '../src/contract';
 import type { StackConfig } from './config';
 import { bucketPolicyDocument } from './policy';
@@ -42,7 +42,7 @@ export const bucketName = (c: StackConfig, accountId: string, region: string) =>
  */
 export function createBackupStack(config: StackConfig, accountId: string): BackupStack {
   const regions = config.regions.map((region) => regionResources(config, accountId, region));
-  const home = regions.find((r) => r.region === config.defaultRegion)!;
+  const home = defaultRegionOf(regions, config);
   const tags = { Environment: config.environment, ManagedBy: 'Pulumi' };
 
   const legacyBucketNameParameter = new aws.ssm.Parameter(
@@ -83,7 +83,11 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     DataClassification: 'Confidential',
   };
 
-  const bucket = new aws.s3.Bucket(`ssm-backup-bucket-${region}`, { region, bucket: name, objectLockEnabled: false, tags }, legacy(LEGACY_NAMES.bucket));
+  const bucket = new aws.s3.Bucket(
+    `ssm-backup-bucket-${region}`,
+    { region, bucket: name, objectLockEnabled: false, tags },
+    legacy(LEGACY_NAMES.bucket),
+  );
   const versioning = new aws.s3.BucketVersioning(`ssm-backup-bucket-versioning-${region}`, {
     region,
     bucket: bucket.id,
@@ -103,7 +107,11 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     });
     kmsKeyId = kmsKey.arn;
     // The same alias name in every region, so one `ssm-backup --kms-key-id` serves them all.
-    kmsAlias = new aws.kms.Alias(`ssm-backup-key-alias-${region}`, { region, name: kmsAliasName(config), targetKeyId: kmsKey.keyId });
+    kmsAlias = new aws.kms.Alias(`ssm-backup-key-alias-${region}`, {
+      region,
+      name: kmsAliasName(config),
+      targetKeyId: kmsKey.keyId,
+    });
   } else if (config.kms.kind === 'existing') {
     kmsKeyId = config.kms.keyIds[region];
   }
@@ -113,7 +121,9 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     bucket: bucket.id,
     rules: [
       {
-        applyServerSideEncryptionByDefault: kmsKeyId ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyId } : { sseAlgorithm: 'AES256' },
+        applyServerSideEncryptionByDefault: kmsKeyId
+          ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyId }
+          : { sseAlgorithm: 'AES256' },
         bucketKeyEnabled: true,
       },
     ],
@@ -138,7 +148,14 @@ function regionResources(config: StackConfig, accountId: string, region: string)
   );
   const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
     `ssm-backup-bucket-pab-${region}`,
-    { region, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    {
+      region,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
     legacy(LEGACY_NAMES.publicAccessBlock),
   );
   const allowedEncryption = kmsKeyId ? ['AES256', 'aws:kms'] : ['AES256'];
@@ -156,5 +173,23 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     description: `SSM Parameter Store backup S3 bucket name for ${region}`,
     tags: { Environment: config.environment, ManagedBy: 'Pulumi' },
   });
-  return { region, bucket, versioning, encryption, lifecycle, publicAccessBlock, policy, bucketNameParameter, kmsKey, kmsAlias };
+  return {
+    region,
+    bucket,
+    versioning,
+    encryption,
+    lifecycle,
+    publicAccessBlock,
+    policy,
+    bucketNameParameter,
+    kmsKey,
+    kmsAlias,
+  };
+}
+
+/** The default region's resources; parseStackConfig made sure the default region is one of the regions. */
+export function defaultRegionOf(regions: RegionResources[], config: StackConfig): RegionResources {
+  const home = regions.find((r) => r.region === config.defaultRegion);
+  if (!home) throw new Error(`defaultRegion ${config.defaultRegion} is not one of the stack's regions`);
+  return home;
 }

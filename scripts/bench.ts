@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DeleteParametersCommand, GetParametersCommand, paginateDescribeParameters } from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
+import { benchParameters } from './lib/benchData';
 import { runCli } from './lib/cli';
 import { startFaultProxy } from './lib/faultProxy';
 import { assertLocalEndpoint } from './lib/localOnly';
 import { startMoto } from './lib/moto';
-import { benchParameters } from './lib/benchData';
 import { deployStack, localEnv, putParameters, ssmClient } from './lib/world';
 
 const REGION = 'us-west-2';
@@ -58,17 +58,37 @@ function parseSizes(argv: string[]): number[] {
   return sizes;
 }
 
-async function runBackup(label: string, n: number, t: number, env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<Row> {
+async function runBackup(
+  label: string,
+  n: number,
+  t: number,
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[],
+): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
   try {
     const summaryFile = join(dir, 'summary.json');
     const rssFile = join(dir, 'rss');
     const started = performance.now();
-    const result = await runCli(['backup', '--env', 'dev', '--region', REGION, '--summary-file', summaryFile, '--log-level', 'warn', ...extraArgs], {
-      ...env,
-      NODE_OPTIONS: `--require ${RSS_PROBE}`,
-      RSS_PROBE_FILE: rssFile,
-    });
+    const result = await runCli(
+      [
+        'backup',
+        '--env',
+        'dev',
+        '--region',
+        REGION,
+        '--summary-file',
+        summaryFile,
+        '--log-level',
+        'warn',
+        ...extraArgs,
+      ],
+      {
+        ...env,
+        NODE_OPTIONS: `--require ${RSS_PROBE}`,
+        RSS_PROBE_FILE: rssFile,
+      },
+    );
     const wall = (performance.now() - started) / 1000;
     if (result.code !== 0) throw new Error(`${label}: runner exited ${result.code}\n${result.stderr}`);
     const region = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
@@ -97,20 +117,35 @@ async function bareCalls(endpoint: string, env: string): Promise<{ wall: number;
   const started = performance.now();
   const names: string[] = [];
   let calls = 0;
-  for await (const page of paginateDescribeParameters({ client: ssm, pageSize: 50 }, { ParameterFilters: [{ Key: 'Name', Option: 'Contains', Values: [env] }] })) {
+  for await (const page of paginateDescribeParameters(
+    { client: ssm, pageSize: 50 },
+    { ParameterFilters: [{ Key: 'Name', Option: 'Contains', Values: [env] }] },
+  )) {
     calls++;
     for (const p of page.Parameters ?? []) if (p.Name?.includes(`/${env}/`)) names.push(p.Name);
   }
   const queue = new PQueue({ concurrency: 4 });
   const batches = [];
   for (let i = 0; i < names.length; i += 10) batches.push(names.slice(i, i + 10));
-  await Promise.all(batches.map((b) => queue.add(() => ssm.send(new GetParametersCommand({ Names: b, WithDecryption: true })))));
+  await Promise.all(
+    batches.map((b) => queue.add(() => ssm.send(new GetParametersCommand({ Names: b, WithDecryption: true })))),
+  );
   calls += batches.length;
   return { wall: (performance.now() - started) / 1000, calls };
 }
 
 function table(rows: Row[]): string {
-  const head = ['run', 'N', 'T', 'wall s', 'calls (Describe+Get+other)', 'min moto / AWS', 'retries', 'peak RSS MB', 'complete'];
+  const head = [
+    'run',
+    'N',
+    'T',
+    'wall s',
+    'calls (Describe+Get+other)',
+    'min moto / AWS',
+    'retries',
+    'peak RSS MB',
+    'complete',
+  ];
   const lines = rows.map((r) => {
     const other = r.total - (r.calls.DescribeParameters ?? 0) - (r.calls.GetParameters ?? 0);
     return [
@@ -125,8 +160,8 @@ function table(rows: Row[]): string {
       r.complete,
     ];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
 }
 
@@ -143,7 +178,12 @@ async function main(): Promise<void> {
       const others = Math.round(n / 10);
       process.stdout.write(`seeding ${n} dev + ${others} prod parameters in ${REGION}... `);
       const seedStart = performance.now();
-      await putParameters(moto.endpoint, REGION, [...benchParameters('dev', n, VALUE_KB), ...benchParameters('prod', others, VALUE_KB)], 16);
+      await putParameters(
+        moto.endpoint,
+        REGION,
+        [...benchParameters('dev', n, VALUE_KB), ...benchParameters('prod', others, VALUE_KB)],
+        16,
+      );
       console.log(`${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
       // All parameters of the region: the seeded ones and the stack's keys.
       const t = n + others + WIRING_KEYS;
@@ -151,11 +191,15 @@ async function main(): Promise<void> {
 
       rows.push(await runBackup('cap off', n, t, env, ['--max-rps', '0']));
       const bare = await bareCalls(moto.endpoint, 'dev');
-      notes.push(`N=${n}: the same listing and fetching as bare SDK calls (concurrency 4, no runner): ${bare.wall.toFixed(1)} s for ${bare.calls} calls (moto's floor)`);
+      notes.push(
+        `N=${n}: the same listing and fetching as bare SDK calls (concurrency 4, no runner): ${bare.wall.toFixed(1)} s for ${bare.calls} calls (moto's floor)`,
+      );
       const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0.3, seed: n });
       try {
         const row = await runBackup('30% throttled', n, t, localEnv(proxy.endpoint), ['--max-rps', '0']);
-        notes.push(`N=${n}: the proxy throttled ${proxy.stats.throttled} of ${proxy.stats.throttled + proxy.stats.forwarded} calls`);
+        notes.push(
+          `N=${n}: the proxy throttled ${proxy.stats.throttled} of ${proxy.stats.throttled + proxy.stats.forwarded} calls`,
+        );
         rows.push(row);
       } finally {
         await proxy.close();
@@ -175,15 +219,35 @@ async function main(): Promise<void> {
     if (backup.code !== 0) throw new Error(`restore bench: backup exited ${backup.code}`);
     const deleted = restoreSet.slice(0, 100).map((p) => p.Name);
     const ssm = ssmClient(moto.endpoint, REGION);
-    for (let i = 0; i < deleted.length; i += 10) await ssm.send(new DeleteParametersCommand({ Names: deleted.slice(i, i + 10) }));
+    for (let i = 0; i < deleted.length; i += 10)
+      await ssm.send(new DeleteParametersCommand({ Names: deleted.slice(i, i + 10) }));
     for (const [label, target, args] of [
-      ['restore 1000 into an empty region, writes uncapped', 'eu-west-1', ['--source-region', REGION, '--write-rps', '1000', '--max-rps', '0', '--concurrency', '8']],
+      [
+        'restore 1000 into an empty region, writes uncapped',
+        'eu-west-1',
+        ['--source-region', REGION, '--write-rps', '1000', '--max-rps', '0', '--concurrency', '8'],
+      ],
       ['restore 100 deleted, default 3 writes/s', REGION, []],
     ] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
       const summaryFile = join(dir, 's.json');
       const started = performance.now();
-      const restore = await runCli(['restore', '--env', 'dev', '--region', target, '--apply', '--summary-file', summaryFile, '--log-level', 'warn', ...args], env);
+      const restore = await runCli(
+        [
+          'restore',
+          '--env',
+          'dev',
+          '--region',
+          target,
+          '--apply',
+          '--summary-file',
+          summaryFile,
+          '--log-level',
+          'warn',
+          ...args,
+        ],
+        env,
+      );
       const wall = (performance.now() - started) / 1000;
       if (restore.code !== 0) throw new Error(`${label}: exited ${restore.code}\n${restore.stderr}`);
       const s = JSON.parse(readFileSync(summaryFile, 'utf8'));
@@ -197,10 +261,16 @@ async function main(): Promise<void> {
   } finally {
     await moto.stop();
   }
-  console.log(`\nssm-backup benchmark, one region on moto 5.2.5, ${VALUE_KB ? `every value ${VALUE_KB} KB` : 'realistic value mix'}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(
+    `\nssm-backup benchmark, one region on moto 5.2.5, ${VALUE_KB ? `every value ${VALUE_KB} KB` : 'realistic value mix'}, ${new Date().toISOString().slice(0, 10)}`,
+  );
   console.log(table(rows));
-  console.log(`\nminimum = ceil(T/P) listing pages + ceil(N'/10) GetParameters, N' = N + the ${WIRING_KEYS} bucket keys; P = 10 on moto (its page size), 50 on AWS.`);
-  console.log('moto pages the filtered result, so the runner lists ceil(matching/10) pages there, fewer than ceil(T/10).');
+  console.log(
+    `\nminimum = ceil(T/P) listing pages + ceil(N'/10) GetParameters, N' = N + the ${WIRING_KEYS} bucket keys; P = 10 on moto (its page size), 50 on AWS.`,
+  );
+  console.log(
+    'moto pages the filtered result, so the runner lists ceil(matching/10) pages there, fewer than ceil(T/10).',
+  );
   for (const note of notes) console.log(`- ${note}`);
 }
 

@@ -47,7 +47,12 @@ export function belongsToEnvironment(name: string, env: string): boolean {
 }
 
 /** `{projectName}-ssm-backup-{env}-{accountId}-{region}` */
-export function backupBucketName(args: { projectName: string; env: string; accountId: string; region: string }): string {
+export function backupBucketName(args: {
+  projectName: string;
+  env: string;
+  accountId: string;
+  region: string;
+}): string {
   return `${args.projectName}-ssm-backup-${args.env}-${args.accountId}-${args.region}`;
 }
 
@@ -84,7 +89,7 @@ export function parseBackupObjectKey(key: string): BackupKey | undefined {
   if (!m) return undefined;
   const takenAt = timestampToDate(m[3]);
   if (!takenAt) return undefined;
-  return { key, date: m[1]!, env: m[2]!, timestamp: m[3]!, ...(m[4] ? { suffix: m[4] } : {}), takenAt };
+  return { key, date: m[1], env: m[2], timestamp: m[3], ...(m[4] ? { suffix: m[4] } : {}), takenAt };
 }
 
 /** Newer first: by the time in the key, then by the key itself, so the order is total and stable. */
@@ -102,7 +107,7 @@ export function backupTimestamps(at: Date): { date: string; timestamp: string } 
 /** The inverse of backupTimestamps: `YYYYMMDD_HHMMSS` (UTC) to a Date. */
 export function timestampToDate(timestamp: string | undefined): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(timestamp ?? '');
-  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
+  return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : undefined;
 }
 
 /** Code-unit order: the same on every machine and locale, so two backups diff cleanly. */

@@ -52,7 +52,10 @@ export class IncompleteCaptureError extends SsmBackupError {
     readonly region: string,
     readonly undecryptable: readonly { name: string; code: string }[],
   ) {
-    super(`incomplete capture in ${region}: ${undecryptable.length} could not be decrypted: ${preview(undecryptable.map((u) => `${u.name} (${u.code})`))}`);
+    super(
+      `incomplete capture in ${region}: ${undecryptable.length} could not be decrypted: ` +
+        `${preview(undecryptable.map((u) => `${u.name} (${u.code})`))}`,
+    );
   }
 }
 
@@ -84,7 +87,9 @@ export class IntegrityError extends SsmBackupError {
 export class RestoreFailedError extends SsmBackupError {
   readonly exitCode = ExitCode.Failed;
   constructor(readonly failures: readonly { name: string; code: string }[]) {
-    super(`${failures.length} parameter(s) could not be restored: ${preview(failures.map((f) => `${f.name} (${f.code})`))}`);
+    super(
+      `${failures.length} parameter(s) could not be restored: ${preview(failures.map((f) => `${f.name} (${f.code})`))}`,
+    );
   }
 }
 

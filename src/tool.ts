@@ -5,6 +5,12 @@ import { join } from 'node:path';
  * The tool's name and version, read once from package.json (one directory above both `src/` and
  * `dist/`), for the document, the summary, `--version` and the SDK user agent.
  */
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
-export const TOOL: { readonly name: string; readonly version: string } = Object.freeze({ name: manifest.name, version: manifest.version });
+export const TOOL: { readonly name: string; readonly version: string } = Object.freeze({
+  name: manifest.name,
+  version: manifest.version,
+});

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const CLI = resolve(__dirname, '..', '..', 'bin', 'ssm-backup.js');
@@ -32,6 +32,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: RunOptio
       options.onStderr?.(Buffer.concat(err).toString(), child);
     });
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (code) =>
+      done({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+    );
   });
 }

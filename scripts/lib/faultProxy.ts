@@ -51,7 +51,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       stats.throttled++;
       req.resume();
       const body = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ThrottlingException', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(400, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-errortype': 'ThrottlingException',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
       return;
     }

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,11 @@ export function ensureMotoInstalled(log: (line: string) => void = () => {}): str
   if (existsSync(MOTO_SERVER)) return MOTO_SERVER;
   log(`installing moto[server]==${MOTO_VERSION} into ${VENV} (first run only)`);
   execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-  execFileSync(join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`], { stdio: 'inherit' });
+  execFileSync(
+    join(VENV, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`],
+    { stdio: 'inherit' },
+  );
   return MOTO_SERVER;
 }
 
@@ -40,7 +44,9 @@ export interface Moto {
 export async function startMoto(options: { log?: (line: string) => void } = {}): Promise<Moto> {
   const server = ensureMotoInstalled(options.log);
   const port = await freePort();
-  const child: ChildProcess = spawn(server, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(server, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,4 +1,3 @@
-'use strict';
 // Preloaded into the runner by the benchmarks (NODE_OPTIONS=--require): writes the process's peak
 // resident set size to RSS_PROBE_FILE when it exits. Not part of the tool.
 //

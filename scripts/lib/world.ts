@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { GetParametersCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient, paginateDescribeParameters, type PutParameterCommandInput } from '@aws-sdk/client-ssm';
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  PutBucketEncryptionCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  GetParametersCommand,
+  ListTagsForResourceCommand,
+  PutParameterCommand,
+  type PutParameterCommandInput,
+  paginateDescribeParameters,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
 import { backupBucketName, ssmKeys } from '../../src/contract';
 
@@ -38,9 +50,12 @@ export function bucketName(project: string, env: string, region: string): string
  * and in the home region the legacy key and the regions list. (The deny-unencrypted bucket policy is
  * left out: moto ignores its condition and would deny every upload; the Pulumi tests check it.)
  */
-export async function deployStack(endpoint: string, args: { project?: string; env: string; regions: string[]; homeRegion?: string; regionsKey?: boolean }) {
+export async function deployStack(
+  endpoint: string,
+  args: { project?: string; env: string; regions: string[]; homeRegion?: string; regionsKey?: boolean },
+) {
   const project = args.project ?? 'jenkins-infra';
-  const home = args.homeRegion ?? args.regions[0]!;
+  const home = args.homeRegion ?? args.regions[0];
   const buckets: Record<string, string> = {};
   for (const region of args.regions) {
     const bucket = bucketName(project, args.env, region);
@@ -49,28 +64,55 @@ export async function deployStack(endpoint: string, args: { project?: string; en
     await s3.send(
       new CreateBucketCommand({
         Bucket: bucket,
-        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+        ...(region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
       }),
     );
     await s3.send(
       new PutBucketEncryptionCommand({
         Bucket: bucket,
-        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }] },
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }],
+        },
       }),
     );
     await ssmClient(endpoint, region).send(
-      new PutParameterCommand({ Name: ssmKeys.regionBucket(args.env, region), Type: 'String', Value: bucket, Overwrite: true }),
+      new PutParameterCommand({
+        Name: ssmKeys.regionBucket(args.env, region),
+        Type: 'String',
+        Value: bucket,
+        Overwrite: true,
+      }),
     );
   }
   const homeSsm = ssmClient(endpoint, home);
-  await homeSsm.send(new PutParameterCommand({ Name: ssmKeys.legacyBucket(args.env), Type: 'String', Value: buckets[home], Overwrite: true }));
+  await homeSsm.send(
+    new PutParameterCommand({
+      Name: ssmKeys.legacyBucket(args.env),
+      Type: 'String',
+      Value: buckets[home],
+      Overwrite: true,
+    }),
+  );
   if (args.regionsKey !== false) {
-    await homeSsm.send(new PutParameterCommand({ Name: ssmKeys.regions(args.env), Type: 'StringList', Value: args.regions.join(','), Overwrite: true }));
+    await homeSsm.send(
+      new PutParameterCommand({
+        Name: ssmKeys.regions(args.env),
+        Type: 'StringList',
+        Value: args.regions.join(','),
+        Overwrite: true,
+      }),
+    );
   }
   return { buckets, home };
 }
 
-export type SeedParameter = PutParameterCommandInput & { Name: string; Value: string; Type: 'String' | 'StringList' | 'SecureString' };
+export type SeedParameter = PutParameterCommandInput & {
+  Name: string;
+  Value: string;
+  Type: 'String' | 'StringList' | 'SecureString';
+};
 
 /** A recognisable secret: a leak search looks for it anywhere in output. */
 export function secretValue(label: string): string {
@@ -85,21 +127,38 @@ export function realisticParameters(env: string, region: string, count: number):
     const service = services[i % services.length];
     const name = `/${service}/${env}/${region}/param-${String(i).padStart(5, '0')}`;
     const kind = i % 5;
-    if (kind === 0) out.push({ Name: name, Type: 'SecureString', Value: secretValue(`${env}-${i}`), Description: `secret ${i}` });
+    if (kind === 0)
+      out.push({ Name: name, Type: 'SecureString', Value: secretValue(`${env}-${i}`), Description: `secret ${i}` });
     else if (kind === 1) out.push({ Name: name, Type: 'StringList', Value: `a${i},b${i},c ${i}` });
-    else if (kind === 2) out.push({ Name: name, Type: 'String', Value: secretValue(`plain-${i}`), Description: `setting ${i}` });
+    else if (kind === 2)
+      out.push({ Name: name, Type: 'String', Value: secretValue(`plain-${i}`), Description: `setting ${i}` });
     else out.push({ Name: name, Type: 'String', Value: `value-${i}` });
   }
   if (count > 0) {
-    out.push({ Name: `/jenkins/${env}/${region}/big-advanced`, Type: 'SecureString', Tier: 'Advanced', Value: `${secretValue('big')}${'x'.repeat(6000)}`, Description: 'over 4 KB' });
+    out.push({
+      Name: `/jenkins/${env}/${region}/big-advanced`,
+      Type: 'SecureString',
+      Tier: 'Advanced',
+      Value: `${secretValue('big')}${'x'.repeat(6000)}`,
+      Description: 'over 4 KB',
+    });
   }
   return out;
 }
 
-export async function putParameters(endpoint: string, region: string, parameters: SeedParameter[], concurrency = 8): Promise<void> {
+export async function putParameters(
+  endpoint: string,
+  region: string,
+  parameters: SeedParameter[],
+  concurrency = 8,
+): Promise<void> {
   const ssm = ssmClient(endpoint, region);
   const queue = new PQueue({ concurrency });
-  await Promise.all(parameters.map((p) => queue.add(() => ssm.send(new PutParameterCommand({ Overwrite: p.Tags ? undefined : true, ...p })))));
+  await Promise.all(
+    parameters.map((p) =>
+      queue.add(() => ssm.send(new PutParameterCommand({ Overwrite: p.Tags ? undefined : true, ...p }))),
+    ),
+  );
 }
 
 export interface LiveParameter {
@@ -117,21 +176,25 @@ export async function snapshot(endpoint: string, region: string, env: string): P
   const out = new Map<string, LiveParameter>();
   const metas: { Name: string; Description?: string; Tier?: string }[] = [];
   for await (const page of paginateDescribeParameters({ client: ssm }, {})) {
-    for (const m of page.Parameters ?? []) if (m.Name?.includes(`/${env}/`)) metas.push({ Name: m.Name, Description: m.Description, Tier: m.Tier });
+    for (const m of page.Parameters ?? [])
+      if (m.Name?.includes(`/${env}/`)) metas.push({ Name: m.Name, Description: m.Description, Tier: m.Tier });
   }
   for (let i = 0; i < metas.length; i += 10) {
     const batch = metas.slice(i, i + 10);
     const got = await ssm.send(new GetParametersCommand({ Names: batch.map((m) => m.Name), WithDecryption: true }));
     for (const p of got.Parameters ?? []) {
-      const meta = batch.find((m) => m.Name === p.Name)!;
-      const tags = await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: p.Name! }));
-      out.set(p.Name!, {
-        Name: p.Name!,
-        Type: p.Type!,
-        Value: p.Value!,
-        Description: meta.Description || undefined,
-        Tier: meta.Tier,
-        Tags: (tags.TagList ?? []).map((t) => ({ Key: t.Key!, Value: t.Value! })).sort((a, b) => (a.Key < b.Key ? -1 : 1)),
+      const name = p.Name ?? '';
+      const meta = batch.find((m) => m.Name === name);
+      const tags = await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }));
+      out.set(name, {
+        Name: name,
+        Type: p.Type ?? '',
+        Value: p.Value ?? '',
+        Description: meta?.Description || undefined,
+        Tier: meta?.Tier,
+        Tags: (tags.TagList ?? [])
+          .map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }))
+          .sort((a, b) => (a.Key < b.Key ? -1 : 1)),
       });
     }
   }

@@ -21,7 +21,13 @@ export class CallStats {
     return sum(this.retries);
   }
 
-  toJSON(): { calls: Record<string, number>; retries: Record<string, number>; total: number; totalRetries: number; throttled: number } {
+  toJSON(): {
+    calls: Record<string, number>;
+    retries: Record<string, number>;
+    total: number;
+    totalRetries: number;
+    throttled: number;
+  } {
     return {
       calls: Object.fromEntries(this.attempts),
       retries: Object.fromEntries(this.retries),

@@ -4,7 +4,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { TOOL } from '../tool';
 import { CallStats } from './callStats';
 import { Pacer } from './pacer';
-import { DEFAULT_RETRY_POLICY, retryPlugin, type RetryEvent, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, retryPlugin } from './retry';
 
 export interface ClientSettings {
   /** `--endpoint-url`; otherwise the SDK reads AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> itself. */
@@ -38,7 +38,6 @@ export interface RegionClients {
   stats: CallStats;
 }
 
-
 /**
  * The SDK logs nothing useful to an operator here; its one warning ("non-retryable streaming request")
  * is wrong for this tool, whose retry middleware replays streamed uploads (replayableBody.ts).
@@ -48,7 +47,13 @@ const quietSdkLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {
 export function createRegionClients(region: string, settings: ClientSettings): RegionClients {
   const stats = new CallStats();
   const pacer = new Pacer({ maxInFlight: settings.concurrency, maxRps: settings.maxRps });
-  const plugin = retryPlugin({ policy: settings.retryPolicy ?? DEFAULT_RETRY_POLICY, pacer, stats, onRetry: settings.onRetry, signal: settings.signal });
+  const plugin = retryPlugin({
+    policy: settings.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    pacer,
+    stats,
+    onRetry: settings.onRetry,
+    signal: settings.signal,
+  });
   const answerMs = (settings.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1_000;
   // Every attempt has a deadline: to connect, to be answered, and for its socket to stay idle. The
   // handler only warns when requestTimeout passes unless told to throw.

@@ -27,7 +27,16 @@ const TRANSIENT_NAMES = new Set([
   'TimeoutError',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 /**
  * Failures to open a connection at all: nothing listens there, or the name does not resolve. They are
@@ -62,7 +71,11 @@ export function isConnectFailure(error: unknown): boolean {
 /** Where a connection failed, for the one line the operator reads: `127.0.0.1:1` or a host name. */
 function connectTarget(error: AwsLikeError): string {
   if (error.address) return error.port ? `${error.address}:${error.port}` : error.address;
-  return error.hostname ?? /(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)\s+([^\s)]+)/.exec(error.message ?? '')?.[1] ?? 'the endpoint';
+  return (
+    error.hostname ??
+    /(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)\s+([^\s)]+)/.exec(error.message ?? '')?.[1] ??
+    'the endpoint'
+  );
 }
 
 export function httpStatusOf(error: unknown): number | undefined {
@@ -74,9 +87,7 @@ export function isThrottling(error: unknown): boolean {
   const e = error as AwsLikeError;
   if (!e) return false;
   return (
-    THROTTLING_NAMES.has(e.name ?? '') ||
-    httpStatusOf(e) === 429 ||
-    /rate exceeded|throttl/i.test(e.message ?? '')
+    THROTTLING_NAMES.has(e.name ?? '') || httpStatusOf(e) === 429 || /rate exceeded|throttl/i.test(e.message ?? '')
   );
 }
 
@@ -114,11 +125,22 @@ export function errorCodeOf(error: unknown): string {
 export function toToolError(operation: string, error: unknown): Error {
   if (error instanceof SsmBackupError) return error;
   const code = errorCodeOf(error);
-  if (code === 'CredentialsProviderError' || /Could not load credentials|Unable to find.*credentials/i.test((error as Error)?.message ?? '')) {
-    return new ConfigurationError(`no usable AWS credentials for ${operation}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an instance role`);
+  if (
+    code === 'CredentialsProviderError' ||
+    /Could not load credentials|Unable to find.*credentials/i.test((error as Error)?.message ?? '')
+  ) {
+    return new ConfigurationError(
+      `no usable AWS credentials for ${operation}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ` +
+        `or run on an instance role`,
+    );
   }
   if (isConnectFailure(error)) {
-    return new AwsCallError(operation, code, `cannot connect to ${connectTarget(error as AwsLikeError)}: check --endpoint-url, AWS_ENDPOINT_URL and the network`);
+    return new AwsCallError(
+      operation,
+      code,
+      `cannot connect to ${connectTarget(error as AwsLikeError)}: check --endpoint-url, AWS_ENDPOINT_URL and ` +
+        `the network`,
+    );
   }
   return new AwsCallError(operation, code, scrubServiceMessage((error as Error)?.message), httpStatusOf(error));
 }

@@ -14,7 +14,11 @@ export interface HomeRegion {
  * then the `region` of the active profile in the shared config file. Undefined when none is set:
  * commands that need it say so; commands given their regions explicitly do not need it.
  */
-export async function findHomeRegion(args: { option?: string; profile?: string; env: NodeJS.ProcessEnv }): Promise<HomeRegion | undefined> {
+export async function findHomeRegion(args: {
+  option?: string;
+  profile?: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<HomeRegion | undefined> {
   const candidates: [string | undefined, HomeRegionSource][] = [
     [args.option, '--home-region'],
     [args.env.AWS_REGION, 'AWS_REGION'],
@@ -28,6 +32,7 @@ export async function findHomeRegion(args: { option?: string; profile?: string; 
 }
 
 function checked(home: HomeRegion): HomeRegion {
-  if (!isRegionName(home.region)) throw new ConfigurationError(`home region from ${home.source}: '${home.region}' is not an AWS region name`);
+  if (!isRegionName(home.region))
+    throw new ConfigurationError(`home region from ${home.source}: '${home.region}' is not an AWS region name`);
   return home;
 }

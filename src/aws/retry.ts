@@ -1,7 +1,13 @@
+import type {
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  MetadataBearer,
+  Pluggable,
+} from '@smithy/types';
 import pRetry from 'p-retry';
-import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
-import type { CallStats } from './callStats';
 import { InterruptedError } from '../errors';
+import type { CallStats } from './callStats';
 import { errorCodeOf, isConnectFailure, isThrottling, isTransient, toToolError } from './errorKinds';
 import type { Pacer } from './pacer';
 import { withFreshBody } from './replayableBody';
@@ -99,7 +105,14 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
             const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attemptNumber);
             const delayMs = Math.round(random() * ceiling);
             const maxAttempts = (connectFailure ? Math.min(retries, policy.retries) : policy.retries) + 1;
-            options.onRetry?.({ operation, attempt: attemptNumber, maxAttempts, throttled, code: errorCodeOf(error), delayMs });
+            options.onRetry?.({
+              operation,
+              attempt: attemptNumber,
+              maxAttempts,
+              throttled,
+              code: errorCodeOf(error),
+              delayMs,
+            });
             await sleep(delayMs, signal);
             return !signal?.aborted;
           },

@@ -69,7 +69,10 @@ export function encodeDocument(doc: BackupDocument, options: { releaseParameters
     hash.update(chunk);
     size += chunk.length;
   };
-  const lines = (record: object) => Object.entries(record).filter(([, v]) => v !== undefined).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const lines = (record: object) =>
+    Object.entries(record)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
 
   push(`{\n${lines({ backup_date, backup_timestamp, environment, parameter_count }).join(',\n')},\n  "parameters": [`);
   const count = parameters.length;
@@ -132,8 +135,12 @@ export class DocumentDecoder {
   end(): DocumentHeader {
     if (this.carry.length) this.line(this.carry);
     if (this.retained) return this.whole(Buffer.concat(this.retained));
-    const raw = this.parse(this.shell.join('\n'), 'is not valid JSON (damaged or not a backup)') as Partial<BackupDocument>;
-    if (!Array.isArray(raw?.parameters) || raw.parameters.length) throw new IntegrityError(`${this.source} is not a backup document: parameters are not one per line`);
+    const raw = this.parse(
+      this.shell.join('\n'),
+      'is not valid JSON (damaged or not a backup)',
+    ) as Partial<BackupDocument>;
+    if (!Array.isArray(raw?.parameters) || raw.parameters.length)
+      throw new IntegrityError(`${this.source} is not a backup document: parameters are not one per line`);
     return this.header(raw, this.count);
   }
 
@@ -145,13 +152,20 @@ export class DocumentDecoder {
       return;
     }
     this.retained = undefined;
-    const parameter = this.parse(trimmed.endsWith(',') ? trimmed.slice(0, -1) : trimmed, `is damaged: parameters[${this.count}] is not valid JSON`);
+    const parameter = this.parse(
+      trimmed.endsWith(',') ? trimmed.slice(0, -1) : trimmed,
+      `is damaged: parameters[${this.count}] is not valid JSON`,
+    );
     this.accept(parameter);
   }
 
   private whole(body: Buffer): DocumentHeader {
-    const raw = this.parse(body.toString('utf8'), 'is not valid JSON (damaged or not a backup)') as Partial<BackupDocument>;
-    if (!raw || typeof raw !== 'object' || !Array.isArray(raw.parameters)) throw new IntegrityError(`${this.source} is not a backup document: no parameters array`);
+    const raw = this.parse(
+      body.toString('utf8'),
+      'is not valid JSON (damaged or not a backup)',
+    ) as Partial<BackupDocument>;
+    if (!raw || typeof raw !== 'object' || !Array.isArray(raw.parameters))
+      throw new IntegrityError(`${this.source} is not a backup document: no parameters array`);
     const { parameters, ...fields } = raw;
     this.checkFields(fields);
     for (const parameter of parameters) this.accept(parameter);
@@ -161,7 +175,12 @@ export class DocumentDecoder {
   private accept(p: unknown): void {
     const candidate = p as Partial<BackedUpParameter> | null;
     const index = this.count++;
-    if (!candidate || typeof candidate.Name !== 'string' || typeof candidate.Value !== 'string' || !['String', 'StringList', 'SecureString'].includes(candidate.Type ?? '')) {
+    if (
+      !candidate ||
+      typeof candidate.Name !== 'string' ||
+      typeof candidate.Value !== 'string' ||
+      !['String', 'StringList', 'SecureString'].includes(candidate.Type ?? '')
+    ) {
       const name = typeof candidate?.Name === 'string' ? ` (${candidate.Name})` : '';
       throw new IntegrityError(`${this.source}: parameters[${index}]${name} lacks a Name, Type or Value`);
     }
@@ -174,20 +193,28 @@ export class DocumentDecoder {
     this.checkFields(fields);
     if (this.duplicates.size) {
       const names = [...this.duplicates].sort();
-      throw new IntegrityError(`${this.source} is damaged: it holds ${names.length} name(s) more than once (${names.slice(0, 20).join(', ')}); refusing to use it`);
+      throw new IntegrityError(
+        `${this.source} is damaged: it holds ${names.length} name(s) more than once ` +
+          `(${names.slice(0, 20).join(', ')}); refusing to use it`,
+      );
     }
     if (Number(fields.parameter_count) !== count) {
-      throw new IntegrityError(`${this.source}: parameter_count says ${fields.parameter_count} but the document holds ${count} parameters`);
+      throw new IntegrityError(
+        `${this.source}: parameter_count says ${fields.parameter_count} but the document holds ${count} parameters`,
+      );
     }
     return { ...(fields as DocumentHeader), parameter_count: count };
   }
 
   private checkFields(fields: Partial<DocumentHeader>): void {
     for (const field of ['backup_date', 'backup_timestamp', 'environment'] as const) {
-      if (typeof fields[field] !== 'string') throw new IntegrityError(`${this.source} is not a backup document: ${field} is missing`);
+      if (typeof fields[field] !== 'string')
+        throw new IntegrityError(`${this.source} is not a backup document: ${field} is missing`);
     }
     if (fields.format_version !== undefined && fields.format_version > FORMAT_VERSION) {
-      throw new IntegrityError(`${this.source} has format_version ${fields.format_version}; this tool reads up to ${FORMAT_VERSION}`);
+      throw new IntegrityError(
+        `${this.source} has format_version ${fields.format_version}; this tool reads up to ${FORMAT_VERSION}`,
+      );
     }
   }
 

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { parseBackupObjectKey } from '../contract';
 import { ConfigurationError, IntegrityError, NoBackupError, UsageError } from '../errors';
 import type { BackedUpParameter } from '../types';
-import { DocumentDecoder, FORMAT_VERSION, type BackupDocument, type DocumentHeader } from './document';
+import { type BackupDocument, DocumentDecoder, type DocumentHeader, FORMAT_VERSION } from './document';
 import type { BackupStore, StoredObject } from './store';
 
 /**
@@ -27,7 +27,9 @@ export function parseSource(from: string | undefined, option = '--from'): Backup
   const at = parsePointInTime(from);
   if (at) return { kind: 'at', at, text: from };
   if (from.includes('..') || from.startsWith('/') || !from.endsWith('.json')) {
-    throw new UsageError(`${option} '${from}' is not latest, a date or time (2026-11-29, 2026-11-29T13:00Z), an object key or file:PATH`);
+    throw new UsageError(
+      `${option} '${from}' is not latest, a date or time (2026-11-29, 2026-11-29T13:00Z), an object key or file:PATH`,
+    );
   }
   return { kind: 'key', key: from };
 }
@@ -39,7 +41,7 @@ export function parseSource(from: string | undefined, option = '--from'): Backup
 export function parsePointInTime(text: string): Date | undefined {
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (date) {
-    const end = new Date(Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, 23, 59, 59, 999));
+    const end = new Date(Date.UTC(+date[1], +date[2] - 1, +date[3], 23, 59, 59, 999));
     // Date.UTC rolls 2026-13-45 over into 2027; a real date reads back as written.
     if (end.toISOString().slice(0, 10) !== text) throw new UsageError(`'${text}' is not a valid date or time`);
     return end;
@@ -62,20 +64,33 @@ export function chooseBackupAt(backups: readonly StoredObject[], at: Date, where
   const chosen = backups.find((b) => (parseBackupObjectKey(b.key)?.takenAt.getTime() ?? Infinity) <= at.getTime());
   if (chosen) return chosen;
   const oldest = backups.at(-1);
-  throw new NoBackupError(`no backup in ${where} was taken at or before ${at.toISOString()}${oldest ? ` (the oldest is ${oldest.key})` : ' (it holds none)'}`);
+  throw new NoBackupError(
+    `no backup in ${where} was taken at or before ` +
+      `${at.toISOString()}${oldest ? ` (the oldest is ${oldest.key})` : ' (it holds none)'}`,
+  );
 }
 
 /** The object key a source names in a store: latest.txt's, the one given, or the one chosen by time. */
-export async function resolveKey(source: Exclude<BackupSource, { kind: 'file' }>, env: string, store: BackupStore): Promise<string> {
+export async function resolveKey(
+  source: Exclude<BackupSource, { kind: 'file' }>,
+  env: string,
+  store: BackupStore,
+): Promise<string> {
   switch (source.kind) {
     case 'key': {
       const parsed = parseBackupObjectKey(source.key);
-      if (parsed && parsed.env !== env) throw new ConfigurationError(`${source.key} is a backup of environment '${parsed.env}', not '${env}'; refusing to use it`);
+      if (parsed && parsed.env !== env)
+        throw new ConfigurationError(
+          `${source.key} is a backup of environment '${parsed.env}', not '${env}'; refusing to use it`,
+        );
       return source.key;
     }
     case 'latest': {
       const key = await store.readLatest();
-      if (!key) throw new NoBackupError(`s3://${store.bucket}/latest.txt does not exist: no backup has completed in this bucket yet`);
+      if (!key)
+        throw new NoBackupError(
+          `s3://${store.bucket}/latest.txt does not exist: no backup has completed in this bucket yet`,
+        );
       return key;
     }
     case 'at':
@@ -140,10 +155,15 @@ export async function scanBackup(
   const header = decoder.end();
   const checksum: ScannedBackup['checksum'] = source.kind === 'file' ? 'not-applicable' : stored ? 'matched' : 'absent';
   if (checksum === 'absent' && (header.format_version ?? 1) >= FORMAT_VERSION) {
-    throw new IntegrityError(`${origin} has no SHA-256 checksum, though ssm-backup always stores one: it was replaced or modified outside the tool`);
+    throw new IntegrityError(
+      `${origin} has no SHA-256 checksum, though ssm-backup always stores one: it was replaced or modified ` +
+        `outside the tool`,
+    );
   }
   if (header.environment !== env) {
-    throw new ConfigurationError(`${origin} is a backup of environment '${header.environment}', not '${env}'; refusing to use it`);
+    throw new ConfigurationError(
+      `${origin} is a backup of environment '${header.environment}', not '${env}'; refusing to use it`,
+    );
   }
   return { header, origin, ...(key ? { key } : {}), bytes, sha256Hex: digest.toString('hex'), checksum };
 }

@@ -3,9 +3,9 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  paginateListObjectsV2,
   type S3Client,
   type ServerSideEncryption,
-  paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { errorCodeOf, isAwsError } from '../aws/errorKinds';
 import { replayableBody } from '../aws/replayableBody';
@@ -69,7 +69,12 @@ export class BackupStore {
   async describe(key: string): Promise<StoredObject> {
     const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
     const count = head.Metadata?.[COUNT_METADATA];
-    return { key, size: head.ContentLength ?? 0, lastModified: head.LastModified, parameterCount: count === undefined ? undefined : Number(count) };
+    return {
+      key,
+      size: head.ContentLength ?? 0,
+      lastModified: head.LastModified,
+      parameterCount: count === undefined ? undefined : Number(count),
+    };
   }
 
   /** The upload is good only if S3 reports the same size, checksum and encryption. */
@@ -77,9 +82,12 @@ export class BackupStore {
     const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
     const problems: string[] = [];
     if (head.ContentLength !== expected.size) problems.push(`size ${head.ContentLength} != ${expected.size}`);
-    if (head.ChecksumSHA256 !== expected.sha256Base64) problems.push(`checksum ${head.ChecksumSHA256 ?? 'missing'} != ${expected.sha256Base64}`);
-    if (head.ServerSideEncryption !== expected.encryption.kind) problems.push(`encryption ${head.ServerSideEncryption ?? 'none'} != ${expected.encryption.kind}`);
-    if (problems.length) throw new IntegrityError(`s3://${this.bucket}/${key} did not check out after upload: ${problems.join('; ')}`);
+    if (head.ChecksumSHA256 !== expected.sha256Base64)
+      problems.push(`checksum ${head.ChecksumSHA256 ?? 'missing'} != ${expected.sha256Base64}`);
+    if (head.ServerSideEncryption !== expected.encryption.kind)
+      problems.push(`encryption ${head.ServerSideEncryption ?? 'none'} != ${expected.encryption.kind}`);
+    if (problems.length)
+      throw new IntegrityError(`s3://${this.bucket}/${key} did not check out after upload: ${problems.join('; ')}`);
   }
 
   /**
@@ -93,7 +101,8 @@ export class BackupStore {
     for (let attempt = 1; ; attempt++) {
       const current = await this.readLatestWithTag();
       const theirs = current ? parseBackupObjectKey(current.key) : undefined;
-      if (current && theirs && theirs.takenAt.getTime() >= mine.takenAt.getTime()) return { kind: 'kept-newer', current: current.key };
+      if (current && theirs && theirs.takenAt.getTime() >= mine.takenAt.getTime())
+        return { kind: 'kept-newer', current: current.key };
       try {
         await this.s3.send(
           new PutObjectCommand({
@@ -108,7 +117,8 @@ export class BackupStore {
         return { kind: 'moved', ...(current ? { previous: current.key } : {}) };
       } catch (error) {
         // Another run wrote latest.txt between our read and our write: read again and decide again.
-        const lostRace = isAwsError(error, 'PreconditionFailed', 'ConditionalRequestConflict') || httpStatus(error) === 412;
+        const lostRace =
+          isAwsError(error, 'PreconditionFailed', 'ConditionalRequestConflict') || httpStatus(error) === 412;
         if (!lostRace || attempt >= LATEST_WRITE_ATTEMPTS) throw error;
       }
     }
@@ -121,7 +131,7 @@ export class BackupStore {
   private async readLatestWithTag(): Promise<{ key: string; etag: string } | undefined> {
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: LATEST_KEY }));
-      const key = (await out.Body!.transformToString()).trim();
+      const key = ((await out.Body?.transformToString()) ?? '').trim();
       return key ? { key, etag: out.ETag ?? '' } : undefined;
     } catch (error) {
       if (isAwsError(error, 'NoSuchKey', 'NotFound')) return undefined;
@@ -133,7 +143,8 @@ export class BackupStore {
   async check(region: string): Promise<BucketCheck> {
     try {
       const out = await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
-      if (out.BucketRegion && out.BucketRegion !== region) return { kind: 'other-region', actualRegion: out.BucketRegion };
+      if (out.BucketRegion && out.BucketRegion !== region)
+        return { kind: 'other-region', actualRegion: out.BucketRegion };
       return { kind: 'ok' };
     } catch (error) {
       const status = httpStatus(error);
@@ -143,7 +154,8 @@ export class BackupStore {
         const actual = (error as { BucketRegion?: string }).BucketRegion;
         return { kind: 'other-region', actualRegion: actual ?? 'another region' };
       }
-      if (status === 403 || isAwsError(error, 'Forbidden', 'AccessDenied')) return { kind: 'no-access', code: errorCodeOf(error) };
+      if (status === 403 || isAwsError(error, 'Forbidden', 'AccessDenied'))
+        return { kind: 'no-access', code: errorCodeOf(error) };
       throw error;
     }
   }
@@ -151,7 +163,10 @@ export class BackupStore {
   /** An object's bytes as they stream in (never joined here), and the SHA-256 S3 stored with it. */
   async open(key: string): Promise<{ chunks: AsyncIterable<Uint8Array>; sha256Base64?: string }> {
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
-    return { chunks: out.Body as AsyncIterable<Uint8Array>, ...(out.ChecksumSHA256 ? { sha256Base64: out.ChecksumSHA256 } : {}) };
+    return {
+      chunks: out.Body as AsyncIterable<Uint8Array>,
+      ...(out.ChecksumSHA256 ? { sha256Base64: out.ChecksumSHA256 } : {}),
+    };
   }
 
   /**
@@ -177,7 +192,11 @@ function httpStatus(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
-function encryptionHeaders(encryption: Encryption): { ServerSideEncryption: ServerSideEncryption; SSEKMSKeyId?: string } {
-  return encryption.kind === 'aws:kms' ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: encryption.keyId } : { ServerSideEncryption: 'AES256' };
+function encryptionHeaders(encryption: Encryption): {
+  ServerSideEncryption: ServerSideEncryption;
+  SSEKMSKeyId?: string;
+} {
+  return encryption.kind === 'aws:kms'
+    ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: encryption.keyId }
+    : { ServerSideEncryption: 'AES256' };
 }
-

@@ -1,10 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { createRegionClients, type ClientSettings, type RegionClients } from '../aws/clients';
+import { type ClientSettings, createRegionClients, type RegionClients } from '../aws/clients';
 import { ExitCode, InterruptedError, SsmBackupError } from '../errors';
 import type { RunListener } from '../run/events';
 import { createLogger, type LogFormat } from './logger';
+import { type CommonOptions, type ResolvedCommon, resolveCommon, singleRegion } from './options';
 import { createReporter } from './reporter';
+
+/** What the run modules of single-region commands take in common. */
+export interface RegionTarget {
+  env: string;
+  homeRegion: string | undefined;
+  region: string;
+  concurrency: number;
+  clientsFor: (region: string) => RegionClients;
+  listener: RunListener;
+}
 
 export interface Streams {
   stdout: NodeJS.WritableStream;
@@ -46,7 +57,10 @@ export class CommandContext {
 
   interrupted(signal: 'SIGINT' | 'SIGTERM'): void {
     if (this.interrupt.signal.aborted) return;
-    this.log.warn({ event: 'interrupted', signal }, `${signal}: stopping; no new calls, latest.txt stays; a second signal exits at once`);
+    this.log.warn(
+      { event: 'interrupted', signal },
+      `${signal}: stopping; no new calls, latest.txt stays; a second signal exits at once`,
+    );
     this.interrupt.abort(new InterruptedError(signal));
   }
 
@@ -55,6 +69,21 @@ export class CommandContext {
     return async (...args: A) => {
       this.outcome = await run(...args);
     };
+  }
+
+  /** Every single-region command's start: options checked, logging on, and where it works. */
+  async openRegion(options: CommonOptions): Promise<{ logger: Logger; common: ResolvedCommon; where: RegionTarget }> {
+    const common = await resolveCommon(options, this.environment, this.signal);
+    const { logger } = this.start(options);
+    const where: RegionTarget = {
+      env: common.env,
+      homeRegion: common.home?.region,
+      region: singleRegion(common),
+      concurrency: options.concurrency,
+      clientsFor: this.clientsFor(common.clientSettings),
+      listener: this.reporter(),
+    };
+    return { logger, common, where };
   }
 
   start(options: { logFormat: LogFormat; logLevel: string }): { logger: Logger } {
@@ -77,7 +106,10 @@ export class CommandContext {
     return (region) => {
       let clients = this.clients.get(region);
       if (!clients) {
-        clients = createRegionClients(region, { ...settings, onRetry: (retry) => this.reporter()({ type: 'retry', region, retry }) });
+        clients = createRegionClients(region, {
+          ...settings,
+          onRetry: (retry) => this.reporter()({ type: 'retry', region, retry }),
+        });
         this.clients.set(region, clients);
       }
       return clients;
@@ -101,7 +133,11 @@ export class CommandContext {
       this.log.info({ event: 'summary-written', path }, `${what} written to ${path}`);
       return true;
     } catch (error) {
-      this.log.error({ event: 'summary-file-error', path }, `SummaryFileError: the ${what} could not be written to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      this.log.error(
+        { event: 'summary-file-error', path },
+        `SummaryFileError: the ${what} could not be written to ${path} ` +
+          `(${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
       return false;
     }
   }

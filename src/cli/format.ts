@@ -30,9 +30,16 @@ export function formatPlan(plan: RestorePlan, options: { overwrite: boolean }): 
         continue;
       case 'create':
       case 'update': {
-        const kms = entry.kms?.kind === 'replaced' ? `; kms: ${entry.kms.reason} replaced by ${entry.kms.keyId ?? 'the account default key'}` : '';
+        const kms =
+          entry.kms?.kind === 'replaced'
+            ? `; kms: ${entry.kms.reason} replaced by ${entry.kms.keyId ?? 'the account default key'}`
+            : '';
         if (entry.action === 'create') lines.push(`  CREATE    ${entry.name}${kms}`);
-        else lines.push(`  UPDATE    ${entry.name} (${entry.differences.join(', ')})${kms}${options.overwrite ? '' : ' [skipped without --overwrite]'}`);
+        else
+          lines.push(
+            `  UPDATE    ${entry.name} ` +
+              `(${entry.differences.join(', ')})${kms}${options.overwrite ? '' : ' [skipped without --overwrite]'}`,
+          );
       }
     }
   }
@@ -44,22 +51,33 @@ export function formatPlan(plan: RestorePlan, options: { overwrite: boolean }): 
 
 /** Why a verify failed, one sentence per failure. */
 export function formatVerifyFailures(report: VerifyReport, region: string): string[] {
+  const { age, drift } = report;
   return report.failures.map((failure) => {
-    if (failure === 'too-old') {
-      const age = report.age!;
-      return `the newest backup (${age.newestKey}) is ${formatDuration(age.ageMs)} old; at most ${formatDuration(age.maxAgeMs)} allowed`;
+    if (failure === 'too-old' && age) {
+      return (
+        `the newest backup (${age.newestKey}) is ${formatDuration(age.ageMs)} old; at most ` +
+        `${formatDuration(age.maxAgeMs)} allowed`
+      );
     }
-    const { missing, extra, changed } = report.drift!;
+    const { missing, extra, changed } = drift ?? { missing: [], extra: [], changed: [] };
     const note = report.strict || !extra.length ? '' : ' (extra parameters alone do not fail without --strict)';
-    return `drift against live SSM in ${region}: ${missing.length} missing, ${extra.length} extra, ${changed.length} changed${note}`;
+    return (
+      `drift against live SSM in ${region}: ${missing.length} missing, ${extra.length} extra, ` +
+      `${changed.length} changed${note}`
+    );
   });
 }
 
 export function formatVerifyReport(report: VerifyReport): string[] {
   const lines = [
-    `${report.origin}: ${report.parameterCount} parameters, ${report.bytes} bytes, sha256 ${report.sha256} (S3 checksum ${report.checksum}), taken ${report.backupTime}`,
+    `${report.origin}: ${report.parameterCount} parameters, ${report.bytes} bytes, sha256 ${report.sha256} ` +
+      `(S3 checksum ${report.checksum}), taken ${report.backupTime}`,
   ];
-  if (report.age) lines.push(`newest backup ${report.age.newestKey}: ${formatDuration(report.age.ageMs)} old (at most ${formatDuration(report.age.maxAgeMs)})`);
+  if (report.age)
+    lines.push(
+      `newest backup ${report.age.newestKey}: ${formatDuration(report.age.ageMs)} old (at most ` +
+        `${formatDuration(report.age.maxAgeMs)})`,
+    );
   if (report.drift) {
     for (const name of report.drift.missing) lines.push(`  MISSING   ${name} (in the backup, not in SSM)`);
     for (const name of report.drift.extra) lines.push(`  EXTRA     ${name} (in SSM, not in the backup)`);
@@ -89,7 +107,10 @@ export function formatDiff(report: DiffReport, options: { showHashes: boolean })
     const hash = options.showHashes && entry.kind !== 'changed' ? ` (${entry.valueHash})` : '';
     if (entry.kind === 'added') lines.push(`  ADDED     ${entry.name}${hash}`);
     else if (entry.kind === 'removed') lines.push(`  REMOVED   ${entry.name}${hash}`);
-    else lines.push(`  CHANGED   ${entry.name}: ${entry.changes.map((c) => formatChange(c, options.showHashes)).join('; ')}`);
+    else
+      lines.push(
+        `  CHANGED   ${entry.name}: ${entry.changes.map((c) => formatChange(c, options.showHashes)).join('; ')}`,
+      );
   }
   const { added, removed, changed } = report.counts;
   lines.push(report.entries.length ? `  ${added} added, ${removed} removed, ${changed} changed` : '  no differences');
@@ -97,12 +118,20 @@ export function formatDiff(report: DiffReport, options: { showHashes: boolean })
 }
 
 export function formatHistory(report: HistoryReport, options: { showHashes: boolean }): string[] {
-  const lines = [`history of ${report.name} in s3://${report.bucket} (${report.backupsRead} backups read, ${report.lines.length} hold it)`];
+  const lines = [
+    `history of ${report.name} in s3://${report.bucket} (${report.backupsRead} backups read, ` +
+      `${report.lines.length} hold it)`,
+  ];
   for (const line of report.lines) {
     const who = line.lastModifiedUser ? ` by ${line.lastModifiedUser}` : '';
     const modified = line.lastModified ? `, modified ${line.lastModified}${who}` : '';
     const hash = options.showHashes ? `, value ${line.valueHash}` : '';
-    const changes = line.changes === undefined ? 'first seen' : line.changes.length ? line.changes.map((c) => formatChange(c, options.showHashes)).join('; ') : 'unchanged';
+    const changes =
+      line.changes === undefined
+        ? 'first seen'
+        : line.changes.length
+          ? line.changes.map((c) => formatChange(c, options.showHashes)).join('; ')
+          : 'unchanged';
     const back = line.reappeared ? ' (absent from the backups just before)' : '';
     lines.push(`  ${line.takenAt}  version ${line.version ?? '-'}${modified}${hash}  ${changes}${back}  [${line.key}]`);
   }

@@ -8,13 +8,18 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * Logs go to stderr (stdout is for command results such as the region list). Values never reach a
  * log line by construction; redaction of any `Value` field is the second line of defence.
  */
-export function createLogger(format: LogFormat, level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(
+  format: LogFormat,
+  level: string,
+  destination: NodeJS.WritableStream = process.stderr,
+): Logger {
   const options = {
     level,
     base: undefined,
     redact: { paths: ['Value', '*.Value', '*.*.Value', 'parameters', '*.parameters', 'body'], censor: '[redacted]' },
   };
-  if (format === 'json') return pino(options, destination === process.stderr ? pino.destination({ dest: 2, sync: true }) : destination);
+  if (format === 'json')
+    return pino(options, destination === process.stderr ? pino.destination({ dest: 2, sync: true }) : destination);
   const stream = pretty({
     destination,
     sync: true,

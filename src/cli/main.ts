@@ -36,7 +36,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * Runs the CLI and returns the exit code; never calls process.exit, so output is never cut short,
  * except on a second SIGINT/SIGTERM, which exits at once.
  */
-export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const context = new CommandContext(streams);
   const handlers = SIGNALS.map((signal) => {
     const handler = () => {
@@ -52,7 +55,9 @@ export async function main(argv: string[], streams: Streams = { stdout: process.
     return context.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
+      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+        ? ExitCode.Ok
+        : ExitCode.Usage;
     }
     return context.reportError(error);
   } finally {

@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_REQUEST_TIMEOUT_SECONDS, type ClientSettings } from '../aws/clients';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type ClientSettings, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../aws/clients';
 import { findHomeRegion, type HomeRegion } from '../aws/homeRegion';
 import type { Encryption } from '../backup/store';
 import { ConfigurationError, UsageError } from '../errors';
@@ -29,7 +29,8 @@ export interface CommonOptions {
 export function integer(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
 }
@@ -42,18 +43,32 @@ export function addSourceOption(command: Command): Command {
 export function addCommonOptions(command: Command, { multiRegion }: { multiRegion: boolean }): Command {
   command
     .option('--env <name>', 'environment: parameters whose name contains /<name>/')
-    .option('--region <region>', multiRegion ? 'back up this region only' : 'the region to work in (default: home region)');
-  if (multiRegion) command.option('--regions <list>', 'comma-separated regions, in order (default: the regions key in SSM)');
+    .option(
+      '--region <region>',
+      multiRegion ? 'back up this region only' : 'the region to work in (default: home region)',
+    );
+  if (multiRegion)
+    command.option('--regions <list>', 'comma-separated regions, in order (default: the regions key in SSM)');
   return command
-    .option('--home-region <region>', 'region holding the regions key (default: AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region)')
+    .option(
+      '--home-region <region>',
+      "region holding the regions key (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)",
+    )
     .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)')
     .option('--concurrency <n>', 'requests in flight per region', integer(1, 64), 4)
     .option('--max-rps <n>', 'cap on requests started per second per region (0: no cap)', integer(0, 1000), 20)
-    .option('--request-timeout <seconds>', 'deadline for each AWS request to be answered (then it is retried)', integer(1, 600), DEFAULT_REQUEST_TIMEOUT_SECONDS)
+    .option(
+      '--request-timeout <seconds>',
+      'deadline for each AWS request to be answered (then it is retried)',
+      integer(1, 600),
+      DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    )
     .option('--summary-file <path>', 'write the machine-readable summary (JSON, no values) here')
     .option('--endpoint-url <url>', 'AWS endpoint override (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
-    .addOption(new Option('--log-format <format>', 'pretty lines or JSON (pino)').choices(['pretty', 'json']).default('pretty'));
+    .addOption(
+      new Option('--log-format <format>', 'pretty lines or JSON (pino)').choices(['pretty', 'json']).default('pretty'),
+    );
 }
 
 export interface ResolvedCommon {
@@ -66,10 +81,18 @@ export interface ResolvedCommon {
 }
 
 /** Checks every shared option before any AWS call, so a usage error never follows a write. */
-export async function resolveCommon(options: CommonOptions, environment: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<ResolvedCommon> {
+export async function resolveCommon(
+  options: CommonOptions,
+  environment: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<ResolvedCommon> {
   const env = validateEnvironment(options.env);
   if (options.region && options.regions) throw new UsageError('use either --region or --regions, not both');
-  const regions = options.region ? [validateRegion(options.region)] : options.regions ? parseRegionList(options.regions, '--regions') : undefined;
+  const regions = options.region
+    ? [validateRegion(options.region)]
+    : options.regions
+      ? parseRegionList(options.regions, '--regions')
+      : undefined;
   if (options.homeRegion) validateRegion(options.homeRegion, '--home-region');
   if (options.endpointUrl && !/^https?:\/\/[^\s/]+/.test(options.endpointUrl)) {
     throw new UsageError(`--endpoint-url '${options.endpointUrl}' is not an http(s) URL`);
@@ -94,7 +117,11 @@ export async function resolveCommon(options: CommonOptions, environment: NodeJS.
 /** The one region a single-region command works in: `--region`, else the home region. */
 export function singleRegion(common: ResolvedCommon): string {
   const region = common.regions?.[0] ?? common.home?.region;
-  if (!region) throw new ConfigurationError('no region: give --region, or set a home region (--home-region, AWS_REGION, AWS_DEFAULT_REGION or the profile\'s region)');
+  if (!region)
+    throw new ConfigurationError(
+      'no region: give --region, or set a home region (--home-region, AWS_REGION, AWS_DEFAULT_REGION or the ' +
+        "profile's region)",
+    );
   return region;
 }
 

@@ -12,78 +12,130 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
   return (event) => {
     switch (event.type) {
       case 'home-region':
-        logger.info({ event: event.type, region: event.region, source: event.source }, `home region ${event.region} (from ${event.source})`);
+        logger.info(
+          { event: event.type, region: event.region, source: event.source },
+          `home region ${event.region} (from ${event.source})`,
+        );
         return;
       case 'regions-resolved':
-        logger.info({ event: event.type, regions: event.regions }, `regions: ${event.regions.join(', ')} (from ${event.source})`);
+        logger.info(
+          { event: event.type, regions: event.regions },
+          `regions: ${event.regions.join(', ')} (from ${event.source})`,
+        );
         return;
       case 'bucket-checked':
-        logger.debug({ event: event.type, region: event.region, bucket: event.bucket, check: event.check.kind }, `[${event.region}] bucket ${event.bucket} (from ${event.source}): ${event.check.kind}`);
+        logger.debug(
+          { event: event.type, region: event.region, bucket: event.bucket, check: event.check.kind },
+          `[${event.region}] bucket ${event.bucket} (from ${event.source}): ${event.check.kind}`,
+        );
         return;
       case 'region-start':
-        logger.info({ event: event.type, region: event.region, bucket: event.bucket }, `[${event.region}] region ${event.index + 1}/${event.total}, bucket ${event.bucket}`);
+        logger.info(
+          { event: event.type, region: event.region, bucket: event.bucket },
+          `[${event.region}] region ${event.index + 1}/${event.total}, bucket ${event.bucket}`,
+        );
         return;
       case 'progress': {
         // At most one line per interval, plus the moment listing ends and the moment fetching ends.
         const now = Date.now();
-        const milestone = (event.listingDone && !listingDoneSeen.has(event.region)) || (event.listingDone && event.fetched === event.listed);
+        const milestone =
+          (event.listingDone && !listingDoneSeen.has(event.region)) ||
+          (event.listingDone && event.fetched === event.listed);
         if (event.listingDone) listingDoneSeen.add(event.region);
         if (!milestone && now - lastProgressAt < progressIntervalMs) return;
         lastProgressAt = now;
         const listing = event.listingDone ? `described ${event.listed}` : `described ${event.listed} so far`;
-        logger.info({ event: event.type, region: event.region, listed: event.listed, fetched: event.fetched }, `[${event.region}] ${listing}, fetched ${event.fetched}/${event.listed}`);
+        logger.info(
+          { event: event.type, region: event.region, listed: event.listed, fetched: event.fetched },
+          `[${event.region}] ${listing}, fetched ${event.fetched}/${event.listed}`,
+        );
         return;
       }
       case 'collected':
-        logger.info({ event: event.type, region: event.region, captured: event.captured }, `[${event.region}] captured ${event.captured} parameters (${event.listPages} list pages, ${event.fetchBatches} fetch batches)`);
+        logger.info(
+          { event: event.type, region: event.region, captured: event.captured },
+          `[${event.region}] captured ${event.captured} parameters (${event.listPages} list pages, ` +
+            `${event.fetchBatches} fetch batches)`,
+        );
         return;
       case 'vanished':
         logger.warn(
           { event: event.type, region: event.region, vanished: event.names },
-          `[${event.region}] ${event.names.length} parameter(s) vanished between listing and fetching (deleted during the run; not in this backup): ${event.names.join(', ')}`,
+          `[${event.region}] ${event.names.length} parameter(s) vanished between listing and fetching ` +
+            `(deleted during the run; not in this backup): ${event.names.join(', ')}`,
         );
         return;
       case 'would-upload':
-        logger.info({ event: event.type, ...event }, `[${event.region}] dry run: would upload s3://${event.bucket}/${event.key} (${event.count} parameters, ${formatBytes(event.bytes)})`);
+        logger.info(
+          { event: event.type, ...event },
+          `[${event.region}] dry run: would upload s3://${event.bucket}/${event.key} (${event.count} ` +
+            `parameters, ${formatBytes(event.bytes)})`,
+        );
         return;
       case 'uploaded':
-        logger.info({ event: event.type, region: event.region, key: event.key, bytes: event.bytes }, `[${event.region}] uploaded s3://${event.bucket}/${event.key} (${formatBytes(event.bytes)})`);
+        logger.info(
+          { event: event.type, region: event.region, key: event.key, bytes: event.bytes },
+          `[${event.region}] uploaded s3://${event.bucket}/${event.key} (${formatBytes(event.bytes)})`,
+        );
         return;
       case 'verified':
-        logger.info({ event: event.type, region: event.region, key: event.key }, `[${event.region}] verified size, SHA-256 and encryption of ${event.key}`);
+        logger.info(
+          { event: event.type, region: event.region, key: event.key },
+          `[${event.region}] verified size, SHA-256 and encryption of ${event.key}`,
+        );
         return;
       case 'latest-moved':
-        logger.info({ event: event.type, region: event.region, key: event.key }, `[${event.region}] latest.txt -> ${event.key}`);
+        logger.info(
+          { event: event.type, region: event.region, key: event.key },
+          `[${event.region}] latest.txt -> ${event.key}`,
+        );
         return;
       case 'latest-kept':
         logger.warn(
           { event: event.type, region: event.region, key: event.key, current: event.current },
-          `[${event.region}] latest.txt left at ${event.current}: it is at least as new as this run's ${event.key} (a later run finished first)`,
+          `[${event.region}] latest.txt left at ${event.current}: it is at least as new as this run's ` +
+            `${event.key} (a later run finished first)`,
         );
         return;
       case 'region-done':
         logRegionSummary(logger, event.summary);
         return;
       case 'backup-loaded':
-        logger.info({ event: event.type, origin: event.origin, count: event.count }, `read ${event.origin}: ${event.count} parameters (S3 checksum ${event.checksum})`);
+        logger.info(
+          { event: event.type, origin: event.origin, count: event.count },
+          `read ${event.origin}: ${event.count} parameters (S3 checksum ${event.checksum})`,
+        );
         return;
       case 'backup-chosen':
-        logger.info({ event: event.type, origin: event.origin, at: event.at }, `chose ${event.origin}: the newest backup at or before ${event.at}`);
+        logger.info(
+          { event: event.type, origin: event.origin, at: event.at },
+          `chose ${event.origin}: the newest backup at or before ${event.at}`,
+        );
         return;
       case 'live-collected':
-        logger.info({ event: event.type, region: event.region, count: event.count }, `[${event.region}] live: ${event.count} parameters in the environment`);
+        logger.info(
+          { event: event.type, region: event.region, count: event.count },
+          `[${event.region}] live: ${event.count} parameters in the environment`,
+        );
         return;
       case 'apply-progress': {
         const now = Date.now();
         if (event.done !== event.total && now - lastProgressAt < progressIntervalMs) return;
         lastProgressAt = now;
-        logger.info({ event: event.type, region: event.region, done: event.done, total: event.total }, `[${event.region}] written ${event.done}/${event.total}`);
+        logger.info(
+          { event: event.type, region: event.region, done: event.done, total: event.total },
+          `[${event.region}] written ${event.done}/${event.total}`,
+        );
         return;
       }
       case 'retry': {
         const { operation, code, attempt, maxAttempts, delayMs } = event.retry;
         const level = delayMs >= NOTABLE_RETRY_WAIT_MS ? 'warn' : 'debug';
-        logger[level]({ event: event.type, region: event.region, ...event.retry }, `[${event.region}] ${operation} ${code}: attempt ${attempt} of ${maxAttempts} failed, retrying in ${delayMs} ms`);
+        logger[level](
+          { event: event.type, region: event.region, ...event.retry },
+          `[${event.region}] ${operation} ${code}: attempt ${attempt} of ${maxAttempts} failed, retrying in ` +
+            `${delayMs} ms`,
+        );
         return;
       }
     }
@@ -97,19 +149,32 @@ export function logRegionSummary(logger: Logger, s: RegionSummary): void {
   const vanished = 'vanished' in s && s.vanished.length ? `, ${s.vanished.length} vanished` : '';
   switch (s.status) {
     case 'ok':
-      logger.info(fields, `[${s.region}] OK: ${s.parameterCount} parameters -> s3://${s.bucket}/${s.key}${vanished}${calls}${time}`);
+      logger.info(
+        fields,
+        `[${s.region}] OK: ${s.parameterCount} parameters -> s3://${s.bucket}/${s.key}${vanished}${calls}${time}`,
+      );
       return;
     case 'dry-run':
-      logger.info(fields, `[${s.region}] DRY RUN: ${s.parameterCount} parameters, nothing uploaded${vanished}${calls}${time}`);
+      logger.info(
+        fields,
+        `[${s.region}] DRY RUN: ${s.parameterCount} parameters, nothing uploaded${vanished}${calls}${time}`,
+      );
       return;
     case 'empty':
-      logger.warn(fields, `[${s.region}] WARNING: no parameter matched (besides the backup's own SSM keys); nothing uploaded, latest.txt untouched`);
+      logger.warn(
+        fields,
+        `[${s.region}] WARNING: no parameter matched (besides the backup's own SSM keys); nothing uploaded, ` +
+          `latest.txt untouched`,
+      );
       return;
     case 'failed':
       logger.error(fields, `[${s.region}] FAILED: ${s.error.message}`);
       return;
     case 'interrupted':
-      logger.error(fields, `[${s.region}] INTERRUPTED by ${s.signal}: nothing more was started; latest.txt untouched${calls}${time}`);
+      logger.error(
+        fields,
+        `[${s.region}] INTERRUPTED by ${s.signal}: nothing more was started; latest.txt untouched${calls}${time}`,
+      );
       return;
     case 'not-started':
       logger.warn(fields, `[${s.region}] NOT STARTED: ${s.reason}`);

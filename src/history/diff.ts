@@ -92,14 +92,17 @@ export function fieldChanges(a: Fingerprint, b: Fingerprint): FieldChange[] {
 }
 
 /** ADDED / REMOVED / CHANGED from `a` to `b`, by name. */
-export function diffFingerprints(a: ReadonlyMap<string, Fingerprint>, b: ReadonlyMap<string, Fingerprint>): DiffEntry[] {
+export function diffFingerprints(
+  a: ReadonlyMap<string, Fingerprint>,
+  b: ReadonlyMap<string, Fingerprint>,
+): DiffEntry[] {
   const entries: DiffEntry[] = [];
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort(compareNames)) {
     const before = a.get(name);
     const after = b.get(name);
-    if (!before) entries.push({ kind: 'added', name, valueHash: after!.valueHash });
-    else if (!after) entries.push({ kind: 'removed', name, valueHash: before.valueHash });
-    else {
+    if (!before && after) entries.push({ kind: 'added', name, valueHash: after.valueHash });
+    else if (before && !after) entries.push({ kind: 'removed', name, valueHash: before.valueHash });
+    else if (before && after) {
       const changes = fieldChanges(before, after);
       if (changes.length) entries.push({ kind: 'changed', name, changes });
     }
@@ -108,6 +111,9 @@ export function diffFingerprints(a: ReadonlyMap<string, Fingerprint>, b: Readonl
 }
 
 /** Fingerprints by name; the parameters (and their values) can be dropped afterwards. */
-export function fingerprintAll(parameters: readonly BackedUpParameter[], hasher: ValueHasher): Map<string, Fingerprint> {
+export function fingerprintAll(
+  parameters: readonly BackedUpParameter[],
+  hasher: ValueHasher,
+): Map<string, Fingerprint> {
   return new Map(parameters.map((p) => [p.Name, fingerprint(p, hasher)]));
 }

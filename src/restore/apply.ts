@@ -1,8 +1,8 @@
 import {
   AddTagsToResourceCommand,
   PutParameterCommand,
-  RemoveTagsFromResourceCommand,
   type PutParameterCommandInput,
+  RemoveTagsFromResourceCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
@@ -39,16 +39,22 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const live = new Map(options.live.map((p) => [p.Name, p]));
   const result: ApplyResult = { created: [], updated: [], skipped: [], failed: [] };
   // Only creates and (with overwrite) updates are written; skipped entries never are.
-  const writes = options.plan.entries.filter((e): e is WriteEntry => e.action === 'create' || (e.action === 'update' && options.overwrite));
+  const writes = options.plan.entries.filter(
+    (e): e is WriteEntry => e.action === 'create' || (e.action === 'update' && options.overwrite),
+  );
   result.skipped = options.plan.entries.filter((e) => e.action === 'update' && !options.overwrite).map((e) => e.name);
-  const pace = options.writesPerSecond > 0 ? { intervalCap: options.writesPerSecond, interval: 1000, strict: true } : {};
+  const pace =
+    options.writesPerSecond > 0 ? { intervalCap: options.writesPerSecond, interval: 1000, strict: true } : {};
   const queue = new PQueue({ concurrency: Math.max(1, options.concurrency), ...pace });
   let done = 0;
   await Promise.all(
     writes.map((entry) =>
       queue.add(async () => {
         try {
-          await write(options.ssm, entry, backup.get(entry.name)!, live.get(entry.name));
+          const parameter = backup.get(entry.name);
+          // The plan was made from this backup: every planned name is in it.
+          if (!parameter) throw new Error(`${entry.name} is planned but not in the backup`);
+          await write(options.ssm, entry, parameter, live.get(entry.name));
           (entry.action === 'create' ? result.created : result.updated).push(entry.name);
         } catch (error) {
           result.failed.push({ name: entry.name, code: errorCodeOf(error) });
@@ -64,7 +70,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
 
 type WriteEntry = Extract<PlanEntry, { action: 'create' | 'update' }>;
 
-async function write(ssm: SSMClient, entry: WriteEntry, parameter: BackedUpParameter, current: BackedUpParameter | undefined): Promise<void> {
+async function write(
+  ssm: SSMClient,
+  entry: WriteEntry,
+  parameter: BackedUpParameter,
+  current: BackedUpParameter | undefined,
+): Promise<void> {
   const create = entry.action === 'create';
   const input: PutParameterCommandInput = {
     Name: parameter.Name,
@@ -88,9 +99,19 @@ export function policiesInput(parameter: BackedUpParameter): string {
   return JSON.stringify((parameter.Policies ?? []).map((p) => JSON.parse(p.PolicyText ?? '{}')));
 }
 
-async function syncTags(ssm: SSMClient, parameter: BackedUpParameter, current: BackedUpParameter | undefined): Promise<void> {
+async function syncTags(
+  ssm: SSMClient,
+  parameter: BackedUpParameter,
+  current: BackedUpParameter | undefined,
+): Promise<void> {
   const wanted = parameter.Tags ?? [];
   const stale = (current?.Tags ?? []).filter((t) => !wanted.some((w) => w.Key === t.Key)).map((t) => t.Key);
-  if (stale.length) await ssm.send(new RemoveTagsFromResourceCommand({ ResourceType: 'Parameter', ResourceId: parameter.Name, TagKeys: stale }));
-  if (wanted.length) await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: parameter.Name, Tags: wanted }));
+  if (stale.length)
+    await ssm.send(
+      new RemoveTagsFromResourceCommand({ ResourceType: 'Parameter', ResourceId: parameter.Name, TagKeys: stale }),
+    );
+  if (wanted.length)
+    await ssm.send(
+      new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: parameter.Name, Tags: wanted }),
+    );
 }

@@ -2,7 +2,16 @@ import { compareNames } from '../contract';
 import type { BackedUpParameter } from '../types';
 
 /** What can differ between a backed-up parameter and the live one; never carries the values. */
-export type Difference = 'value' | 'type' | 'description' | 'tier' | 'allowed-pattern' | 'data-type' | 'policies' | 'kms-key' | 'tags';
+export type Difference =
+  | 'value'
+  | 'type'
+  | 'description'
+  | 'tier'
+  | 'allowed-pattern'
+  | 'data-type'
+  | 'policies'
+  | 'kms-key'
+  | 'tags';
 
 /**
  * The differences that a restore would put right. `wantedKeyId` is the key the restore would use
@@ -17,7 +26,13 @@ export function differences(backup: BackedUpParameter, live: BackedUpParameter, 
   if ((backup.AllowedPattern ?? '') !== (live.AllowedPattern ?? '')) found.push('allowed-pattern');
   if ((backup.DataType ?? 'text') !== (live.DataType ?? 'text')) found.push('data-type');
   if (policyTexts(backup) !== policyTexts(live)) found.push('policies');
-  if (backup.Type === 'SecureString' && live.Type === 'SecureString' && wantedKeyId && wantedKeyId !== (live.KeyId ?? '')) found.push('kms-key');
+  if (
+    backup.Type === 'SecureString' &&
+    live.Type === 'SecureString' &&
+    wantedKeyId &&
+    wantedKeyId !== (live.KeyId ?? '')
+  )
+    found.push('kms-key');
   if (backup.Tags && tagText(backup.Tags) !== tagText(live.Tags ?? [])) found.push('tags');
   return found;
 }
@@ -40,7 +55,7 @@ function normalizeJson(text: string): string {
 }
 
 function tagText(tags: { Key: string; Value: string }[]): string {
-  return JSON.stringify([...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0)));
+  return JSON.stringify([...tags].sort((a, b) => compareNames(a.Key, b.Key)));
 }
 
 /** How live SSM differs from a backup, by name: what is gone, what is new, what changed (and which fields). */
@@ -63,6 +78,9 @@ export function driftBetween(backup: readonly BackedUpParameter[], live: readonl
       if (found.length) drift.changed.push({ name: parameter.Name, differences: found });
     }
   }
-  drift.extra = live.map((p) => p.Name).filter((name) => !backedUp.has(name)).sort(compareNames);
+  drift.extra = live
+    .map((p) => p.Name)
+    .filter((name) => !backedUp.has(name))
+    .sort(compareNames);
   return drift;
 }

@@ -10,12 +10,20 @@ export type KeyChoice =
 
 export const DEFAULT_SSM_KEY = 'alias/aws/ssm';
 
-export function chooseKey(args: { keyId?: string; sourceRegion: string; targetRegion: string; accountId: string; override?: string }): KeyChoice {
+export function chooseKey(args: {
+  keyId?: string;
+  sourceRegion: string;
+  targetRegion: string;
+  accountId: string;
+  override?: string;
+}): KeyChoice {
   const { keyId, targetRegion } = args;
   if (!keyId || keyId === DEFAULT_SSM_KEY) return { kind: 'kept', keyId };
   const arn = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):/.exec(keyId);
   const usable = arn ? arn[1] === targetRegion && arn[2] === args.accountId : args.sourceRegion === targetRegion;
   if (usable) return { kind: 'kept', keyId };
-  const reason = arn ? `key of ${arn[2] === args.accountId ? `region ${arn[1]}` : `account ${arn[2]}`}` : `key of region ${args.sourceRegion}`;
+  const reason = arn
+    ? `key of ${arn[2] === args.accountId ? `region ${arn[1]}` : `account ${arn[2]}`}`
+    : `key of region ${args.sourceRegion}`;
   return { kind: 'replaced', from: keyId, keyId: args.override, reason };
 }

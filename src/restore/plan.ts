@@ -1,6 +1,6 @@
 import { belongsToEnvironment, compareNames, isRunnerKey } from '../contract';
 import type { BackedUpParameter } from '../types';
-import { differences, type Difference } from './compare';
+import { type Difference, differences } from './compare';
 import { chooseKey, type KeyChoice } from './kms';
 
 /** What a live parameter looked like when the plan was made: enough to notice it moved, never its value. */
@@ -67,7 +67,13 @@ export function planRestore(args: {
     }
     const kms =
       parameter.Type === 'SecureString'
-        ? chooseKey({ keyId: parameter.KeyId, sourceRegion: args.sourceRegion, targetRegion: args.targetRegion, accountId: args.accountId, override: args.kmsKeyOverride })
+        ? chooseKey({
+            keyId: parameter.KeyId,
+            sourceRegion: args.sourceRegion,
+            targetRegion: args.targetRegion,
+            accountId: args.accountId,
+            override: args.kmsKeyOverride,
+          })
         : undefined;
     const current = live.get(name);
     if (!current) {
@@ -76,7 +82,11 @@ export function planRestore(args: {
     }
     const stamp = liveStamp(current);
     const found = differences(parameter, current, kms?.keyId);
-    entries.push(found.length ? { action: 'update', name, differences: found, ...(kms ? { kms } : {}), live: stamp } : { action: 'unchanged', name, live: stamp });
+    entries.push(
+      found.length
+        ? { action: 'update', name, differences: found, ...(kms ? { kms } : {}), live: stamp }
+        : { action: 'unchanged', name, live: stamp },
+    );
   }
   const inBackup = new Set(args.backup.map((p) => p.Name));
   const extra = args.live
@@ -94,12 +104,21 @@ export function planRestore(args: {
     includeRunnerKeys: Boolean(args.includeRunnerKeys),
     entries,
     extra,
-    counts: { create: count('create'), update: count('update'), unchanged: count('unchanged'), skipped: count('skipped'), extra: extra.length },
+    counts: {
+      create: count('create'),
+      update: count('update'),
+      unchanged: count('unchanged'),
+      skipped: count('skipped'),
+      extra: extra.length,
+    },
   };
 }
 
 function liveStamp(p: BackedUpParameter): LiveStamp {
-  return { ...(p.Version !== undefined ? { version: p.Version } : {}), ...(p.LastModifiedDate ? { lastModified: p.LastModifiedDate } : {}) };
+  return {
+    ...(p.Version !== undefined ? { version: p.Version } : {}),
+    ...(p.LastModifiedDate ? { lastModified: p.LastModifiedDate } : {}),
+  };
 }
 
 /**
@@ -108,9 +127,11 @@ function liveStamp(p: BackedUpParameter): LiveStamp {
  */
 export function planChanges(reviewed: RestorePlan, now: RestorePlan): string[] {
   const changes: string[] = [];
-  if (reviewed.backupSha256 !== now.backupSha256) changes.push(`the backup ${reviewed.source} changed since the plan was made`);
+  if (reviewed.backupSha256 !== now.backupSha256)
+    changes.push(`the backup ${reviewed.source} changed since the plan was made`);
   for (const field of ['environment', 'targetRegion', 'includeRunnerKeys'] as const) {
-    if (reviewed[field] !== now[field]) changes.push(`${field} was ${String(reviewed[field])}, is ${String(now[field])}`);
+    if (reviewed[field] !== now[field])
+      changes.push(`${field} was ${String(reviewed[field])}, is ${String(now[field])}`);
   }
   const before = new Map(reviewed.entries.map((e) => [e.name, e]));
   const after = new Map(now.entries.map((e) => [e.name, e]));
@@ -118,7 +139,8 @@ export function planChanges(reviewed: RestorePlan, now: RestorePlan): string[] {
     const was = before.get(name);
     const is = after.get(name);
     if (!was || !is) changes.push(`${name}: ${was ? 'no longer in the plan' : 'not in the reviewed plan'}`);
-    else if (JSON.stringify(comparable(was)) !== JSON.stringify(comparable(is))) changes.push(`${name}: was ${describe(was)}, is now ${describe(is)}`);
+    else if (JSON.stringify(comparable(was)) !== JSON.stringify(comparable(is)))
+      changes.push(`${name}: was ${describe(was)}, is now ${describe(is)}`);
   }
   return changes.sort(compareNames);
 }

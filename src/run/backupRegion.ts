@@ -42,7 +42,13 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   if (collected.undecryptable.length) throw new IncompleteCaptureError(region, collected.undecryptable);
   if (collected.vanished.length) listener({ type: 'vanished', region, names: collected.vanished });
   const capturedCount = collected.parameters.length;
-  listener({ type: 'collected', region, captured: capturedCount, listPages: collected.listPages, fetchBatches: collected.fetchBatches });
+  listener({
+    type: 'collected',
+    region,
+    captured: capturedCount,
+    listPages: collected.listPages,
+    fetchBatches: collected.fetchBatches,
+  });
 
   const captured = () => ({
     region,
@@ -51,7 +57,11 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
     listed: collected.listed,
     vanished: collected.vanished,
     durationMs: input.now().getTime() - startedAt.getTime(),
-    api: { ...clients.stats.toJSON(), minimumFetchCalls: Math.ceil(capturedCount / FETCH_BATCH_SIZE), listPages: collected.listPages },
+    api: {
+      ...clients.stats.toJSON(),
+      minimumFetchCalls: Math.ceil(capturedCount / FETCH_BATCH_SIZE),
+      listPages: collected.listPages,
+    },
   });
 
   // Nothing matched but the runner's own keys: the environment is empty or misnamed. Upload nothing
@@ -87,5 +97,6 @@ function randomSuffix(): string {
 }
 
 function stopIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
+  if (signal?.aborted)
+    throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
 }

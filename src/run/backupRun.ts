@@ -3,7 +3,7 @@ import { errorCodeOf } from '../aws/errorKinds';
 import { accountIdOf } from '../aws/identity';
 import { BackupStore, type BucketCheck, type Encryption } from '../backup/store';
 import { ConfigurationError, ExitCode, exitCodeOf, IncompleteCaptureError, InterruptedError } from '../errors';
-import { resolveBucket, type ResolvedBucket } from '../ssm/buckets';
+import { type ResolvedBucket, resolveBucket } from '../ssm/buckets';
 import { resolveRegions } from '../ssm/regions';
 import { TOOL } from '../tool';
 import { backupRegion } from './backupRegion';
@@ -55,30 +55,45 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
   const finish = (failure?: Error): BackupRunResult => {
     summary.durationMs = now().getTime() - startedAt.getTime();
     const warning = summary.regions.some((s) => s.status === 'empty');
-    summary.status = failure instanceof InterruptedError ? 'interrupted' : failure ? 'failed' : warning ? 'warning' : 'ok';
+    summary.status =
+      failure instanceof InterruptedError ? 'interrupted' : failure ? 'failed' : warning ? 'warning' : 'ok';
     const exitCode = failure ? exitCodeOf(failure) : warning ? ExitCode.NeedsAttention : ExitCode.Ok;
     return { summary, exitCode, ...(failure ? { failure } : {}) };
   };
 
   let regions: string[] = [];
   let buckets: ResolvedBucket[];
+  let accountId: string;
   try {
     ({ regions } = await resolveRegionsFor(input, listener));
-    const [accountId, resolved] = await Promise.all([accountIdOf(input.clientsFor(regions[0]!).sts), checkBuckets(input, regions, listener)]);
+    let resolved: ResolvedBucket[];
+    [accountId, resolved] = await Promise.all([
+      accountIdOf(input.clientsFor(regions[0]).sts),
+      checkBuckets(input, regions, listener),
+    ]);
     summary.accountId = accountId;
     buckets = resolved;
   } catch (error) {
     const failure = asError(error);
     summary.error = { name: failure.name, code: errorCodeOf(failure), message: failure.message };
-    summary.regions = regions.map((region) => ({ status: 'not-started', region, reason: 'the run stopped before any region started' }));
+    summary.regions = regions.map((region) => ({
+      status: 'not-started',
+      region,
+      reason: 'the run stopped before any region started',
+    }));
     return finish(failure);
   }
 
   let failure: Error | undefined;
   for (const [index, region] of regions.entries()) {
-    const { bucket } = buckets[index]!;
+    const { bucket } = buckets[index];
     if (failure) {
-      summary.regions.push({ status: 'not-started', region, bucket, reason: failure instanceof InterruptedError ? 'interrupted' : 'an earlier region failed' });
+      summary.regions.push({
+        status: 'not-started',
+        region,
+        bucket,
+        reason: failure instanceof InterruptedError ? 'interrupted' : 'an earlier region failed',
+      });
       continue;
     }
     listener({ type: 'region-start', region, bucket, index, total: regions.length });
@@ -90,7 +105,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
         env: input.env,
         region,
         bucket,
-        accountId: summary.accountId!,
+        accountId,
         clients,
         dryRun: input.dryRun,
         concurrency: input.concurrency,
@@ -103,7 +118,12 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
       });
     } catch (error) {
       failure = asError(error);
-      const common = { region, bucket, durationMs: now().getTime() - regionStart.getTime(), api: clients.stats.toJSON() };
+      const common = {
+        region,
+        bucket,
+        durationMs: now().getTime() - regionStart.getTime(),
+        api: clients.stats.toJSON(),
+      };
       result =
         failure instanceof InterruptedError
           ? { status: 'interrupted', ...common, signal: failure.signal }
@@ -125,7 +145,7 @@ async function resolveRegionsFor(input: BackupRunInput, listener: RunListener): 
     env: input.env,
     homeRegion: input.homeRegion,
     explicit: input.regions,
-    homeSsm: () => input.clientsFor(input.homeRegion!).ssm,
+    homeSsm: (home) => input.clientsFor(home).ssm,
   });
   listener({ type: 'regions-resolved', regions: resolved.regions, source: resolved.source });
   return resolved;
@@ -135,7 +155,11 @@ async function resolveRegionsFor(input: BackupRunInput, listener: RunListener): 
  * Every region's bucket key is read and its bucket checked (exists, in that region, reachable), all
  * regions at once; every problem found is named in one configuration error.
  */
-async function checkBuckets(input: BackupRunInput, regions: string[], listener: RunListener): Promise<ResolvedBucket[]> {
+async function checkBuckets(
+  input: BackupRunInput,
+  regions: string[],
+  listener: RunListener,
+): Promise<ResolvedBucket[]> {
   const results = await Promise.allSettled(
     regions.map(async (region) => {
       const clients = input.clientsFor(region);
@@ -152,7 +176,10 @@ async function checkBuckets(input: BackupRunInput, regions: string[], listener: 
   const other = failures.find((f) => !(f instanceof ConfigurationError));
   if (other) throw other;
   if (failures.length === 1) throw failures[0];
-  if (failures.length) throw new ConfigurationError(`${failures.length} regions are not ready: ${failures.map((f) => f.message).join('; ')}`);
+  if (failures.length)
+    throw new ConfigurationError(
+      `${failures.length} regions are not ready: ${failures.map((f) => f.message).join('; ')}`,
+    );
   return results.map((r) => (r as PromiseFulfilledResult<ResolvedBucket>).value);
 }
 

@@ -1,7 +1,14 @@
 import type { RegionClients } from '../aws/clients';
 import type { BackupSource } from '../backup/source';
 import { timestampToDate } from '../contract';
-import { diffFingerprints, fingerprint, fingerprintAll, type DiffEntry, type Fingerprint, type ValueHasher } from '../history/diff';
+import {
+  type DiffEntry,
+  diffFingerprints,
+  type Fingerprint,
+  fingerprint,
+  fingerprintAll,
+  type ValueHasher,
+} from '../history/diff';
 import { collectParameters } from '../ssm/collect';
 import type { RunListener } from './events';
 import { scanFromRegion } from './stores';
@@ -43,7 +50,12 @@ export async function runDiff(input: DiffInput): Promise<DiffReport> {
   const to = input.to.kind === 'live' ? await readLive(input, from.hasTags, listener) : await readSide(input, input.to);
   const entries = diffFingerprints(from.prints, to.prints);
   const count = (kind: DiffEntry['kind']) => entries.filter((e) => e.kind === kind).length;
-  return { from: from.side, to: to.side, entries, counts: { added: count('added'), removed: count('removed'), changed: count('changed') } };
+  return {
+    from: from.side,
+    to: to.side,
+    entries,
+    counts: { added: count('added'), removed: count('removed'), changed: count('changed') },
+  };
 }
 
 interface Side {
@@ -61,7 +73,12 @@ async function readSide(input: DiffInput, source: BackupSource): Promise<Side> {
     hasTags ||= Boolean(p.Tags);
   });
   const { header } = scanned;
-  input.listener?.({ type: 'backup-loaded', origin: scanned.origin, count: header.parameter_count, checksum: scanned.checksum });
+  input.listener?.({
+    type: 'backup-loaded',
+    origin: scanned.origin,
+    count: header.parameter_count,
+    checksum: scanned.checksum,
+  });
   const takenAt = timestampToDate(header.backup_timestamp)?.toISOString() ?? header.backup_timestamp;
   return { side: { origin: scanned.origin, takenAt, count: header.parameter_count }, prints, hasTags };
 }
@@ -76,5 +93,9 @@ async function readLive(input: DiffInput, withTags: boolean, listener: RunListen
     onProgress: (p) => listener({ type: 'progress', region: input.region, ...p }),
   });
   listener({ type: 'live-collected', region: input.region, count: live.parameters.length });
-  return { side: { origin: `live SSM in ${input.region}`, takenAt: readAt, count: live.parameters.length }, prints: fingerprintAll(live.parameters, input.hasher), hasTags: withTags };
+  return {
+    side: { origin: `live SSM in ${input.region}`, takenAt: readAt, count: live.parameters.length },
+    prints: fingerprintAll(live.parameters, input.hasher),
+    hasTags: withTags,
+  };
 }

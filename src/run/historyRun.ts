@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import type { RegionClients } from '../aws/clients';
 import { scanBackup } from '../backup/source';
 import { parseBackupObjectKey } from '../contract';
-import { fieldChanges, fingerprint, type FieldChange, type ValueHasher } from '../history/diff';
+import { type FieldChange, fieldChanges, fingerprint, type ValueHasher } from '../history/diff';
 import { regionStore } from './stores';
 
 export interface HistoryInput {
@@ -64,10 +64,10 @@ export async function runHistory(input: HistoryInput): Promise<HistoryReport> {
       gap = lines.length > 0;
       return;
     }
-    const key = backups[index]!.key;
+    const key = backups[index].key;
     lines.push({
       key,
-      takenAt: parseBackupObjectKey(key)!.takenAt.toISOString(),
+      takenAt: parseBackupObjectKey(key)?.takenAt.toISOString() ?? '',
       ...(print.version !== undefined ? { version: print.version } : {}),
       ...(print.lastModified ? { lastModified: print.lastModified } : {}),
       ...(print.lastModifiedUser ? { lastModifiedUser: print.lastModifiedUser } : {}),

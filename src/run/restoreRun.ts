@@ -2,7 +2,7 @@ import type { RegionClients } from '../aws/clients';
 import { accountIdOf } from '../aws/identity';
 import type { BackupSource, LoadedBackup } from '../backup/source';
 import { StalePlanError } from '../errors';
-import { applyPlan, type ApplyResult } from '../restore/apply';
+import { type ApplyResult, applyPlan } from '../restore/apply';
 import { planChanges, planRestore, type RestorePlan } from '../restore/plan';
 import { collectParameters } from '../ssm/collect';
 import type { RunListener } from './events';
@@ -41,7 +41,12 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
   const sourceRegion = input.sourceRegion ?? input.targetRegion;
   const target = input.clientsFor(input.targetRegion);
   const { loaded } = await loadFromRegion(input, input.from, sourceRegion);
-  listener({ type: 'backup-loaded', origin: loaded.origin, count: loaded.doc.parameter_count, checksum: loaded.checksum });
+  listener({
+    type: 'backup-loaded',
+    origin: loaded.origin,
+    count: loaded.doc.parameter_count,
+    checksum: loaded.checksum,
+  });
 
   const backup = loaded.doc.parameters;
   const [accountId, live] = await Promise.all([
@@ -73,7 +78,8 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
     const changes = planChanges(input.reviewedPlan, plan);
     if (changes.length) {
       throw new StalePlanError(
-        `the reviewed plan no longer holds (${changes.length} change(s)); nothing was written. Make a new plan: ${changes.slice(0, 20).join('; ')}`,
+        `the reviewed plan no longer holds (${changes.length} change(s)); nothing was written. Make a new ` +
+          `plan: ${changes.slice(0, 20).join('; ')}`,
       );
     }
   }

@@ -1,8 +1,8 @@
 import type { RegionClients } from '../aws/clients';
-import { loadBackup, scanBackup, type BackupSource, type LoadedBackup, type ScannedBackup } from '../backup/source';
-import type { BackedUpParameter } from '../types';
+import { type BackupSource, type LoadedBackup, loadBackup, type ScannedBackup, scanBackup } from '../backup/source';
 import { BackupStore } from '../backup/store';
 import { resolveBucket } from '../ssm/buckets';
+import type { BackedUpParameter } from '../types';
 import type { RunListener } from './events';
 
 /** What the commands that read backups (restore, verify, list) share: where a region's backups are. */
@@ -14,7 +14,12 @@ export interface StoreContext {
 
 export async function regionStore(context: StoreContext, region: string): Promise<BackupStore> {
   const clients = context.clientsFor(region);
-  const { bucket } = await resolveBucket({ env: context.env, region, homeRegion: context.homeRegion, ssm: clients.ssm });
+  const { bucket } = await resolveBucket({
+    env: context.env,
+    region,
+    homeRegion: context.homeRegion,
+    ssm: clients.ssm,
+  });
   return new BackupStore(clients.s3, bucket);
 }
 
@@ -28,7 +33,8 @@ export async function loadFromRegion(
   const store = await regionStore(context, region);
   const loaded = await loadBackup(from, context.env, store);
   // A backup chosen by time is named, so the operator sees which one "last Tuesday" meant.
-  if (from.kind === 'at') context.listener?.({ type: 'backup-chosen', origin: loaded.origin, at: from.at.toISOString() });
+  if (from.kind === 'at')
+    context.listener?.({ type: 'backup-chosen', origin: loaded.origin, at: from.at.toISOString() });
   return { loaded, store };
 }
 
@@ -41,6 +47,7 @@ export async function scanFromRegion(
 ): Promise<ScannedBackup> {
   const store = from.kind === 'file' ? undefined : await regionStore(context, region);
   const scanned = await scanBackup(from, context.env, store, onParameter);
-  if (from.kind === 'at') context.listener?.({ type: 'backup-chosen', origin: scanned.origin, at: from.at.toISOString() });
+  if (from.kind === 'at')
+    context.listener?.({ type: 'backup-chosen', origin: scanned.origin, at: from.at.toISOString() });
   return scanned;
 }

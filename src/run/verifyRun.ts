@@ -3,7 +3,7 @@ import type { BackupSource, LoadedBackup } from '../backup/source';
 import type { BackupStore } from '../backup/store';
 import { parseBackupObjectKey, timestampToDate } from '../contract';
 import { NoBackupError } from '../errors';
-import { driftBetween, type Drift } from '../restore/compare';
+import { type Drift, driftBetween } from '../restore/compare';
 import { collectParameters } from '../ssm/collect';
 import type { RunListener } from './events';
 import { loadFromRegion, regionStore } from './stores';
@@ -56,7 +56,12 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
     throw error;
   }
   const { loaded, store } = opened;
-  listener({ type: 'backup-loaded', origin: loaded.origin, count: loaded.doc.parameter_count, checksum: loaded.checksum });
+  listener({
+    type: 'backup-loaded',
+    origin: loaded.origin,
+    count: loaded.doc.parameter_count,
+    checksum: loaded.checksum,
+  });
   const report: VerifyReport = {
     origin: loaded.origin,
     parameterCount: loaded.doc.parameter_count,
@@ -88,13 +93,18 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
     listener({ type: 'live-collected', region: input.region, count: live.parameters.length });
     const drift = driftBetween(loaded.doc.parameters, live.parameters);
     report.drift = drift;
-    if (drift.missing.length + drift.changed.length + (input.strict ? drift.extra.length : 0)) report.failures.push('drift');
+    if (drift.missing.length + drift.changed.length + (input.strict ? drift.extra.length : 0))
+      report.failures.push('drift');
   }
   return report;
 }
 
 /** When the backup just read was `latest`, its key is the newest; otherwise latest.txt says. */
-async function newestBackupKey(input: VerifyInput, loaded: LoadedBackup, store: BackupStore | undefined): Promise<string | undefined> {
+async function newestBackupKey(
+  input: VerifyInput,
+  loaded: LoadedBackup,
+  store: BackupStore | undefined,
+): Promise<string | undefined> {
   if (input.from.kind === 'latest') return loaded.key;
   return (store ?? (await regionStore(input, input.region))).readLatest();
 }

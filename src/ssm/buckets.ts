@@ -17,7 +17,12 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * The region's bucket: the per-region key in that region; if absent and it is the home region,
  * the legacy key; otherwise a configuration error naming the region and the key looked for.
  */
-export async function resolveBucket(args: { env: string; region: string; homeRegion?: string; ssm: SSMClient }): Promise<ResolvedBucket> {
+export async function resolveBucket(args: {
+  env: string;
+  region: string;
+  homeRegion?: string;
+  ssm: SSMClient;
+}): Promise<ResolvedBucket> {
   const { env, region } = args;
   const perRegionKey = ssmKeys.regionBucket(env, region);
   const bucket = await readOptional(args.ssm, perRegionKey);
@@ -27,18 +32,24 @@ export async function resolveBucket(args: { env: string; region: string; homeReg
     const legacy = await readOptional(args.ssm, legacyKey);
     if (legacy !== undefined) return { region, bucket: checkedName(legacy, legacyKey, region), source: legacyKey };
     throw new ConfigurationError(
-      `no backup bucket configured for ${region}: neither ${perRegionKey} nor ${legacyKey} exists in ${region} (is the Pulumi stack deployed?)`,
+      `no backup bucket configured for ${region}: neither ${perRegionKey} nor ${legacyKey} exists in ` +
+        `${region} (is the Pulumi stack deployed?)`,
     );
   }
-  throw new ConfigurationError(`no backup bucket configured for ${region}: ${perRegionKey} does not exist in ${region} (is the region in the Pulumi stack's regions?)`);
+  throw new ConfigurationError(
+    `no backup bucket configured for ${region}: ${perRegionKey} does not exist in ${region} (is the region ` +
+      `in the Pulumi stack's regions?)`,
+  );
 }
 
 /** A key that exists but cannot name a bucket is a configuration error of its own, named. */
 function checkedName(value: string, key: string, region: string): string {
   const name = value.trim();
   if (!name) throw new ConfigurationError(`${key} in ${region} is empty: it must hold the backup bucket's name`);
-  if (/^s3:\/\//i.test(name)) throw new ConfigurationError(`${key} in ${region} holds an s3:// URL: it must hold the bare bucket name`);
-  if (!BUCKET_NAME.test(name)) throw new ConfigurationError(`${key} in ${region} holds '${name}', which is not an S3 bucket name`);
+  if (/^s3:\/\//i.test(name))
+    throw new ConfigurationError(`${key} in ${region} holds an s3:// URL: it must hold the bare bucket name`);
+  if (!BUCKET_NAME.test(name))
+    throw new ConfigurationError(`${key} in ${region} holds '${name}', which is not an S3 bucket name`);
   return name;
 }
 

@@ -1,9 +1,9 @@
 import {
   GetParametersCommand,
   ListTagsForResourceCommand,
-  paginateDescribeParameters,
   type Parameter,
   type ParameterMetadata,
+  paginateDescribeParameters,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import PQueue from 'p-queue';
@@ -86,10 +86,12 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
   const dispatch = async (names: string[]) => {
     // Backpressure: listing waits while enough batches are queued, so memory stays bounded.
     await pool.onSizeLessThan(options.concurrency * 2);
-    pool.add(() => fetchBatch(names)).catch((error: unknown) => {
-      failure ??= error;
-      pool.clear();
-    });
+    pool
+      .add(() => fetchBatch(names))
+      .catch((error: unknown) => {
+        failure ??= error;
+        pool.clear();
+      });
   };
 
   let pending: string[] = [];
@@ -136,7 +138,11 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
  * `InvalidParameters`; any name not returned, listed there or not, is vanished, never captured.
  * A decryption failure fails the whole call, so the batch is halved until the culprits are alone.
  */
-async function fetchWithSplit(ssm: SSMClient, names: string[], metadata: Map<string, ParameterMetadata>): Promise<FetchOutcome[]> {
+async function fetchWithSplit(
+  ssm: SSMClient,
+  names: string[],
+  metadata: Map<string, ParameterMetadata>,
+): Promise<FetchOutcome[]> {
   try {
     const result = await ssm.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
     const outcomes: FetchOutcome[] = [];
@@ -144,13 +150,16 @@ async function fetchWithSplit(ssm: SSMClient, names: string[], metadata: Map<str
     for (const parameter of result.Parameters ?? []) {
       if (!parameter.Name) continue;
       returned.add(parameter.Name);
-      outcomes.push({ kind: 'captured', parameter: toBackedUp(parameter, metadata.get(parameter.Name)) });
+      outcomes.push({
+        kind: 'captured',
+        parameter: toBackedUp(parameter.Name, parameter, metadata.get(parameter.Name)),
+      });
     }
     for (const name of names) if (!returned.has(name)) outcomes.push({ kind: 'vanished', name });
     return outcomes;
   } catch (error) {
     if (!isDecryptFailure(error)) throw error;
-    if (names.length === 1) return [{ kind: 'undecryptable', name: names[0]!, code: errorCodeOf(error) }];
+    if (names.length === 1) return [{ kind: 'undecryptable', name: names[0], code: errorCodeOf(error) }];
     const middle = Math.ceil(names.length / 2);
     const [left, right] = await Promise.all([
       fetchWithSplit(ssm, names.slice(0, middle), metadata),
@@ -163,15 +172,17 @@ async function fetchWithSplit(ssm: SSMClient, names: string[], metadata: Map<str
 async function addTags(ssm: SSMClient, outcomes: FetchOutcome[]): Promise<void> {
   for (const outcome of outcomes) {
     if (outcome.kind !== 'captured') continue;
-    const { TagList } = await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: outcome.parameter.Name }));
+    const { TagList } = await ssm.send(
+      new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: outcome.parameter.Name }),
+    );
     outcome.parameter.Tags = (TagList ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
   }
 }
 
 /** Merges the value (GetParameters) with the metadata (DescribeParameters), dropping absent fields. */
-export function toBackedUp(parameter: Parameter, meta: ParameterMetadata | undefined): BackedUpParameter {
+export function toBackedUp(name: string, parameter: Parameter, meta: ParameterMetadata | undefined): BackedUpParameter {
   const out: BackedUpParameter = {
-    Name: parameter.Name!,
+    Name: name,
     Type: parameter.Type as BackedUpParameter['Type'],
     Value: parameter.Value ?? '',
     Version: parameter.Version,
@@ -182,7 +193,9 @@ export function toBackedUp(parameter: Parameter, meta: ParameterMetadata | undef
     KeyId: meta?.KeyId,
     Tier: meta?.Tier as BackedUpParameter['Tier'],
     AllowedPattern: meta?.AllowedPattern,
-    Policies: meta?.Policies?.length ? meta.Policies.map((p) => ({ PolicyText: p.PolicyText, PolicyType: p.PolicyType, PolicyStatus: p.PolicyStatus })) : undefined,
+    Policies: meta?.Policies?.length
+      ? meta.Policies.map((p) => ({ PolicyText: p.PolicyText, PolicyType: p.PolicyType, PolicyStatus: p.PolicyStatus }))
+      : undefined,
     LastModifiedUser: meta?.LastModifiedUser,
   };
   for (const key of Object.keys(out) as (keyof BackedUpParameter)[]) if (out[key] === undefined) delete out[key];

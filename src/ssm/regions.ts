@@ -5,7 +5,10 @@ import { ConfigurationError, UsageError } from '../errors';
 import { validateRegion } from './selection';
 
 export function parseRegionList(value: string, source: string): string[] {
-  const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const regions = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (regions.length === 0) throw new UsageError(`${source}: the region list is empty`);
   const seen = new Set<string>();
   for (const region of regions) {
@@ -19,7 +22,8 @@ export function parseRegionList(value: string, source: string): string[] {
 export type RegionSource = 'option' | 'ssm' | 'home-region';
 
 export const NO_HOME_REGION =
-  'no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile (aws configure set region REGION)';
+  'no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile (aws ' +
+  'configure set region REGION)';
 
 /**
  * `--regions`/`--region` win (no home region needed); else the regions key in the home region; if
@@ -29,13 +33,13 @@ export async function resolveRegions(args: {
   env: string;
   homeRegion?: string;
   explicit?: readonly string[];
-  homeSsm: () => SSMClient;
+  homeSsm: (homeRegion: string) => SSMClient;
 }): Promise<{ regions: string[]; source: RegionSource }> {
   if (args.explicit?.length) return { regions: [...args.explicit], source: 'option' };
   if (!args.homeRegion) throw new ConfigurationError(NO_HOME_REGION);
   const key = ssmKeys.regions(args.env);
   try {
-    const { Parameter } = await args.homeSsm().send(new GetParameterCommand({ Name: key }));
+    const { Parameter } = await args.homeSsm(args.homeRegion).send(new GetParameterCommand({ Name: key }));
     try {
       return { regions: parseRegionList(Parameter?.Value ?? '', `${key} in ${args.homeRegion}`), source: 'ssm' };
     } catch (error) {

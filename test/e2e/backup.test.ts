@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { startFaultProxy } from '../../scripts/lib/faultProxy';
-import { startMoto, type Moto } from '../../scripts/lib/moto';
+import { type Moto, startMoto } from '../../scripts/lib/moto';
 import { deployStack, localEnv, putParameters, realisticParameters, type SeedParameter } from '../../scripts/lib/world';
 import { CliSession, leakedSecrets, listKeys, readObject } from './support';
 
@@ -45,7 +45,13 @@ function expectExactly(docText: string, region: string) {
   const wiring = [`/jenkins/dev/backup/${region}/s3-bucket-name`];
   if (region === REGIONS[0]) wiring.push('/jenkins/dev/backup/regions', '/jenkins/dev/backup/s3-bucket-name');
   const names = doc.parameters.map((p: { Name: string }) => p.Name);
-  expect(doc).toMatchObject({ environment: 'dev', region, format_version: 2, parameter_count: expected.length + wiring.length, account_id: '123456789012' });
+  expect(doc).toMatchObject({
+    environment: 'dev',
+    region,
+    format_version: 2,
+    parameter_count: expected.length + wiring.length,
+    account_id: '123456789012',
+  });
   expect(names).toEqual([...byName.keys(), ...wiring].sort());
   for (const p of doc.parameters.filter((q: { Name: string }) => byName.has(q.Name))) {
     const want = byName.get(p.Name)!;
@@ -72,7 +78,7 @@ describe('ssm-backup backup (built CLI against moto)', () => {
       expect(await readObject(moto.endpoint, region, buckets[region]!, 'latest.txt')).toBe(backupKeys[0]);
       expectExactly(await readObject(moto.endpoint, region, buckets[region]!, backupKeys[0]!), region);
       const regionSummary = summary.regions.find((r: { region: string }) => r.region === region);
-      expect(regionSummary).toMatchObject({ status: 'ok', bucket: buckets[region], key: backupKeys[0], });
+      expect(regionSummary).toMatchObject({ status: 'ok', bucket: buckets[region], key: backupKeys[0] });
       expect(regionSummary.api.calls.GetParameters).toBe(Math.ceil(regionSummary.parameterCount / 10));
     }
   });
@@ -82,7 +88,11 @@ describe('ssm-backup backup (built CLI against moto)', () => {
     const result = await session.run(['--env', 'dev', '--dry-run', '--log-level', 'debug']);
     expect(result.code).toBe(0);
     for (const region of REGIONS) {
-      expect(result.stderr).toMatch(new RegExp(`\\[${region}\\] dry run: would upload s3://${buckets[region]}/\\S+ \\(${seeded.get(region)!.length + (region === REGIONS[0] ? 3 : 1)} parameters`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `\\[${region}\\] dry run: would upload s3://${buckets[region]}/\\S+ \\(${seeded.get(region)!.length + (region === REGIONS[0] ? 3 : 1)} parameters`,
+        ),
+      );
     }
     const after = await Promise.all(REGIONS.map((r) => listKeys(moto.endpoint, r, buckets[r]!)));
     expect(after).toEqual(before);
@@ -110,8 +120,26 @@ describe('ssm-backup backup (built CLI against moto)', () => {
       ['missing --env', ['backup'], {}, 2, /--env is required/],
       ['bad environment name', ['--env', 'dev/x'], {}, 2, /--env 'dev\/x' is not a valid environment name/],
       ['bad region name', ['--env', 'dev', '--region', 'us-weird'], {}, 2, /'us-weird' is not an AWS region name/],
-      ['region without a bucket key', ['--env', 'dev', '--regions', 'us-west-2,eu-west-1'], {}, 2, /eu-west-1: \/jenkins\/dev\/backup\/eu-west-1\/s3-bucket-name does not exist/],
-      ['no credentials', ['--env', 'dev'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'no-such-profile', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' }, 2, /credentials/],
+      [
+        'region without a bucket key',
+        ['--env', 'dev', '--regions', 'us-west-2,eu-west-1'],
+        {},
+        2,
+        /eu-west-1: \/jenkins\/dev\/backup\/eu-west-1\/s3-bucket-name does not exist/,
+      ],
+      [
+        'no credentials',
+        ['--env', 'dev'],
+        {
+          AWS_ACCESS_KEY_ID: undefined,
+          AWS_SECRET_ACCESS_KEY: undefined,
+          AWS_PROFILE: 'no-such-profile',
+          AWS_CONFIG_FILE: '/nonexistent',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+        },
+        2,
+        /credentials/,
+      ],
       ['no parameter matched', ['--env', 'qa', '--region', 'us-west-2'], {}, 3, /no parameter matched/],
     ])('%s', async (_label, args, env, code, message) => {
       const result = await session.run(args as string[], env as Record<string, string | undefined>);
@@ -124,11 +152,17 @@ describe('ssm-backup backup (built CLI against moto)', () => {
     const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0.3, seed: 7 });
     try {
       const summaryFile = session.summaryPath('throttled');
-      const result = await session.run(['--env', 'dev', '--summary-file', summaryFile, '--log-format', 'json', '--log-level', 'debug'], { AWS_ENDPOINT_URL: proxy.endpoint });
+      const result = await session.run(
+        ['--env', 'dev', '--summary-file', summaryFile, '--log-format', 'json', '--log-level', 'debug'],
+        { AWS_ENDPOINT_URL: proxy.endpoint },
+      );
       expect(result.code).toBe(0);
       expect(proxy.stats.throttled).toBeGreaterThan(5);
       const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-      const retries = summary.regions.reduce((n: number, r: { api: { totalRetries: number } }) => n + r.api.totalRetries, 0);
+      const retries = summary.regions.reduce(
+        (n: number, r: { api: { totalRetries: number } }) => n + r.api.totalRetries,
+        0,
+      );
       expect(retries).toBe(proxy.stats.throttled);
       for (const region of REGIONS) {
         const key = summary.regions.find((r: { region: string }) => r.region === region).key;
@@ -157,7 +191,10 @@ describe('ssm-backup backup (built CLI against moto)', () => {
     };
     try {
       const summaryFile = session.summaryPath('vanished');
-      const result = await session.run(['--env', 'dev', '--region', region, '--concurrency', '1', '--summary-file', summaryFile], { AWS_ENDPOINT_URL: proxy.endpoint });
+      const result = await session.run(
+        ['--env', 'dev', '--region', region, '--concurrency', '1', '--summary-file', summaryFile],
+        { AWS_ENDPOINT_URL: proxy.endpoint },
+      );
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(/WARN.*\[us-west-2\] 1 parameter\(s\) vanished between listing and fetching/);
       expect(result.stderr).toContain(victim!);

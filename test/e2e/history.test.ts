@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { type Moto, startMoto } from '../../scripts/lib/moto';
+import {
+  bucketName,
+  deployStack,
+  localEnv,
+  putParameters,
+  type SeedParameter,
+  secretValue,
+  snapshot,
+  ssmClient,
+} from '../../scripts/lib/world';
 import { parseBackupObjectKey } from '../../src/contract';
-import { startMoto, type Moto } from '../../scripts/lib/moto';
-import { bucketName, deployStack, localEnv, putParameters, secretValue, snapshot, ssmClient, type SeedParameter } from '../../scripts/lib/world';
 import { CliSession, leakedSecrets, readObject } from './support';
 
 /**
@@ -49,7 +58,12 @@ beforeAll(async () => {
   await backup();
   // Night 1 -> 2: a value and a description change, one parameter is deleted.
   await put({ Name: edited, Type: 'SecureString', Value: secretValue('h1-second'), Description: 'setting 1' });
-  await put({ Name: name('p02'), Type: 'String', Value: (await snapshot(moto.endpoint, REGION, 'dev')).get(name('p02'))!.Value, Description: 'reworded' });
+  await put({
+    Name: name('p02'),
+    Type: 'String',
+    Value: (await snapshot(moto.endpoint, REGION, 'dev')).get(name('p02'))!.Value,
+    Description: 'reworded',
+  });
   await ssmClient(moto.endpoint, REGION).send(new DeleteParameterCommand({ Name: name('p03') }));
   await backup();
   // Night 2 -> 3: one parameter added, the same one edited again.
@@ -63,14 +77,30 @@ afterAll(async () => {
 });
 
 function lines(stdout: string, kind: string): string[] {
-  return stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(kind));
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith(kind));
 }
 
 describe('ssm-backup diff', () => {
   it('between the first two backups: the value and description changes and the deletion, by name (exit 1)', async () => {
-    const result = await session.run(['diff', '--env', 'dev', '--region', REGION, '--from', keys[0]!, '--to', keys[1]!]);
+    const result = await session.run([
+      'diff',
+      '--env',
+      'dev',
+      '--region',
+      REGION,
+      '--from',
+      keys[0]!,
+      '--to',
+      keys[1]!,
+    ]);
     expect(result.code).toBe(1);
-    expect(lines(result.stdout, 'CHANGED')).toEqual([`CHANGED   ${edited}: value changed`, `CHANGED   ${name('p02')}: description "setting 2" -> "reworded"`]);
+    expect(lines(result.stdout, 'CHANGED')).toEqual([
+      `CHANGED   ${edited}: value changed`,
+      `CHANGED   ${name('p02')}: description "setting 2" -> "reworded"`,
+    ]);
     expect(lines(result.stdout, 'REMOVED')).toEqual([`REMOVED   ${name('p03')}`]);
     expect(lines(result.stdout, 'ADDED')).toEqual([]);
   });
@@ -92,9 +122,23 @@ describe('ssm-backup diff', () => {
     const hashed = await session.run(['diff', '--env', 'dev', '--region', REGION, '--show-hashes', '--json']);
     expect(hashed.code).toBe(1);
     const report = JSON.parse(hashed.stdout);
-    expect(report.entries).toEqual([{ kind: 'changed', name: name('p04'), changes: [{ field: 'value', from: expect.stringMatching(/^[0-9a-f]{16}$/), to: expect.stringMatching(/^[0-9a-f]{16}$/) }] }]);
+    expect(report.entries).toEqual([
+      {
+        kind: 'changed',
+        name: name('p04'),
+        changes: [
+          {
+            field: 'value',
+            from: expect.stringMatching(/^[0-9a-f]{16}$/),
+            to: expect.stringMatching(/^[0-9a-f]{16}$/),
+          },
+        ],
+      },
+    ]);
     // A new key every run: the same change hashes differently next time.
-    const again = JSON.parse((await session.run(['diff', '--env', 'dev', '--region', REGION, '--show-hashes', '--json'])).stdout);
+    const again = JSON.parse(
+      (await session.run(['diff', '--env', 'dev', '--region', REGION, '--show-hashes', '--json'])).stdout,
+    );
     expect(again.entries[0].changes[0].to).not.toBe(report.entries[0].changes[0].to);
   });
 
@@ -119,7 +163,18 @@ describe('ssm-backup history', () => {
 
   it('--since reads only the backups from then on', async () => {
     const since = parseBackupObjectKey(keys[1]!)!.takenAt.toISOString();
-    const result = await session.run(['history', '--env', 'dev', '--region', REGION, '--name', name('p03'), '--since', since, '--json']);
+    const result = await session.run([
+      'history',
+      '--env',
+      'dev',
+      '--region',
+      REGION,
+      '--name',
+      name('p03'),
+      '--since',
+      since,
+      '--json',
+    ]);
     const report = JSON.parse(result.stdout);
     expect(report.backupsRead).toBe(2);
     // p03 was deleted before the second backup: no backup since holds it.
@@ -131,7 +186,17 @@ describe('ssm-backup restore --at', () => {
   it("between the second and third backups restores the second one's state", async () => {
     const second = parseBackupObjectKey(keys[1]!)!.takenAt.toISOString();
     const secondState = new Map((await snapshotOf(keys[1]!)).map((p) => [p.Name, p]));
-    const result = await session.run(['restore', '--env', 'dev', '--region', REGION, '--at', second, '--apply', '--overwrite']);
+    const result = await session.run([
+      'restore',
+      '--env',
+      'dev',
+      '--region',
+      REGION,
+      '--at',
+      second,
+      '--apply',
+      '--overwrite',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`restore plan: s3://`);
     expect(result.stdout).toContain(keys[1]!);
@@ -151,5 +216,6 @@ it('never prints or writes a seeded value', () => {
 
 /** The parameters a stored backup holds, read straight from S3 (no runner code). */
 async function snapshotOf(key: string): Promise<{ Name: string; Value: string }[]> {
-  return JSON.parse(await readObject(moto.endpoint, REGION, bucketName('jenkins-infra', 'dev', REGION), key)).parameters;
+  return JSON.parse(await readObject(moto.endpoint, REGION, bucketName('jenkins-infra', 'dev', REGION), key))
+    .parameters;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { startFaultProxy } from '../../scripts/lib/faultProxy';
-import { freePort, startMoto, type Moto } from '../../scripts/lib/moto';
+import { freePort, type Moto, startMoto } from '../../scripts/lib/moto';
 import { deployStack, localEnv, putParameters, realisticParameters, ssmClient } from '../../scripts/lib/world';
 import { CliSession, leakedSecrets, listKeys, readObject } from './support';
 
@@ -47,7 +47,18 @@ describe('no call can hang', () => {
     proxy.stall = (amzTarget) => amzTarget === 'AmazonSSM.GetParameters' && ++fetches === 2;
     try {
       const summaryFile = session.summaryPath('stalled');
-      const args = ['--env', 'dev', '--region', HOME, '--request-timeout', '2', '--summary-file', summaryFile, '--log-level', 'debug'];
+      const args = [
+        '--env',
+        'dev',
+        '--region',
+        HOME,
+        '--request-timeout',
+        '2',
+        '--summary-file',
+        summaryFile,
+        '--log-level',
+        'debug',
+      ];
       const result = await session.run(args, { AWS_ENDPOINT_URL: proxy.endpoint });
       expect(proxy.stats.stalled).toBe(1);
       expect(result.code).toBe(0);
@@ -68,7 +79,9 @@ describe('no call can hang', () => {
     const seconds = (Date.now() - started) / 1000;
     expect(result.code).toBe(1);
     const errors = result.stderr.split('\n').filter((line) => /ERROR/.test(line));
-    expect(errors).toEqual([expect.stringMatching(new RegExp(`GetParameter failed: ECONNREFUSED: cannot connect to 127.0.0.1:${port}`))]);
+    expect(errors).toEqual([
+      expect.stringMatching(new RegExp(`GetParameter failed: ECONNREFUSED: cannot connect to 127.0.0.1:${port}`)),
+    ]);
     console.log(`connection refused: exit ${result.code} after ${seconds.toFixed(1)} s (3 attempts)`);
   });
 });
@@ -110,33 +123,40 @@ describe('interrupted runs', () => {
   it.each([
     ['SIGTERM', 143],
     ['SIGINT', 130],
-  ] as const)('%s mid-run: no new calls, latest.txt untouched, summary says interrupted (exit %d)', async (signal, code) => {
-    const latestBefore = await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt');
-    const keysBefore = await listKeys(moto.endpoint, OTHER, buckets[OTHER]!);
-    const summaryFile = session.summaryPath(`interrupted-${signal}`);
-    let sent = false;
-    const result = await session.run(['--env', 'dev', '--regions', `${OTHER},${HOME}`, '--max-rps', '5', '--summary-file', summaryFile], {}, {
-      onStderr: (text, child) => {
-        // Half-way: once listing is under way in the first region.
-        if (!sent && /described \d+ so far/.test(text)) {
-          sent = true;
-          child.kill(signal);
-        }
-      },
-    });
-    expect(sent).toBe(true);
-    expect(result.code).toBe(code);
-    expect(result.stderr).toMatch(new RegExp(`${signal}: stopping; no new calls, latest.txt stays`));
-    expect(result.stderr).toMatch(new RegExp(`\\[${OTHER}\\] INTERRUPTED by ${signal}`));
-    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-    expect(summary.status).toBe('interrupted');
-    expect(summary.regions.map((r: { region: string; status: string }) => [r.region, r.status])).toEqual([
-      [OTHER, 'interrupted'],
-      [HOME, 'not-started'],
-    ]);
-    expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(latestBefore);
-    expect(await listKeys(moto.endpoint, OTHER, buckets[OTHER]!)).toEqual(keysBefore);
-  });
+  ] as const)(
+    '%s mid-run: no new calls, latest.txt untouched, summary says interrupted (exit %d)',
+    async (signal, code) => {
+      const latestBefore = await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt');
+      const keysBefore = await listKeys(moto.endpoint, OTHER, buckets[OTHER]!);
+      const summaryFile = session.summaryPath(`interrupted-${signal}`);
+      let sent = false;
+      const result = await session.run(
+        ['--env', 'dev', '--regions', `${OTHER},${HOME}`, '--max-rps', '5', '--summary-file', summaryFile],
+        {},
+        {
+          onStderr: (text, child) => {
+            // Half-way: once listing is under way in the first region.
+            if (!sent && /described \d+ so far/.test(text)) {
+              sent = true;
+              child.kill(signal);
+            }
+          },
+        },
+      );
+      expect(sent).toBe(true);
+      expect(result.code).toBe(code);
+      expect(result.stderr).toMatch(new RegExp(`${signal}: stopping; no new calls, latest.txt stays`));
+      expect(result.stderr).toMatch(new RegExp(`\\[${OTHER}\\] INTERRUPTED by ${signal}`));
+      const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+      expect(summary.status).toBe('interrupted');
+      expect(summary.regions.map((r: { region: string; status: string }) => [r.region, r.status])).toEqual([
+        [OTHER, 'interrupted'],
+        [HOME, 'not-started'],
+      ]);
+      expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(latestBefore);
+      expect(await listKeys(moto.endpoint, OTHER, buckets[OTHER]!)).toEqual(keysBefore);
+    },
+  );
 });
 
 describe('configuration is checked before any work', () => {
@@ -152,13 +172,20 @@ describe('configuration is checked before any work', () => {
   it('a bucket key naming a bucket that does not exist fails the dry run too (exit 2), naming region, bucket and key', async () => {
     await deployStack(moto.endpoint, { env: 'ghost', regions: [OTHER] });
     await ssmClient(moto.endpoint, OTHER).send(
-      new PutParameterCommand({ Name: '/jenkins/ghost/backup/us-west-2/s3-bucket-name', Type: 'String', Value: 'no-such-bucket-anywhere', Overwrite: true }),
+      new PutParameterCommand({
+        Name: '/jenkins/ghost/backup/us-west-2/s3-bucket-name',
+        Type: 'String',
+        Value: 'no-such-bucket-anywhere',
+        Overwrite: true,
+      }),
     );
     // Besides its bucket key, ghost has nothing to back up: the missing bucket is still found (not exit 3).
     for (const args of [['--dry-run'], []]) {
       const result = await session.run(['--env', 'ghost', '--region', OTHER, ...args]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/us-west-2: bucket no-such-bucket-anywhere \(from \/jenkins\/ghost\/backup\/us-west-2\/s3-bucket-name in us-west-2\) does not exist/);
+      expect(result.stderr).toMatch(
+        /us-west-2: bucket no-such-bucket-anywhere \(from \/jenkins\/ghost\/backup\/us-west-2\/s3-bucket-name in us-west-2\) does not exist/,
+      );
       expect(result.stderr).not.toMatch(/would upload/);
     }
   });
@@ -166,7 +193,12 @@ describe('configuration is checked before any work', () => {
   it('a bucket in another region than its key says (exit 2)', async () => {
     await deployStack(moto.endpoint, { env: 'astray', regions: [OTHER] });
     await ssmClient(moto.endpoint, OTHER).send(
-      new PutParameterCommand({ Name: '/jenkins/astray/backup/us-west-2/s3-bucket-name', Type: 'String', Value: buckets[HOME]!, Overwrite: true }),
+      new PutParameterCommand({
+        Name: '/jenkins/astray/backup/us-west-2/s3-bucket-name',
+        Type: 'String',
+        Value: buckets[HOME]!,
+        Overwrite: true,
+      }),
     );
     const result = await session.run(['--env', 'astray', '--region', OTHER, '--dry-run']);
     expect(result.code).toBe(2);
@@ -177,7 +209,14 @@ describe('configuration is checked before any work', () => {
     ['an s3:// URL', 's3://my-bucket', /holds an s3:\/\/ URL: it must hold the bare bucket name/],
     ['blanks', '   ', /is empty: it must hold the backup bucket's name/],
   ])('a bucket key holding %s is a configuration error, named (exit 2)', async (_label, value, message) => {
-    await ssmClient(moto.endpoint, OTHER).send(new PutParameterCommand({ Name: '/jenkins/odd/backup/us-west-2/s3-bucket-name', Type: 'String', Value: value, Overwrite: true }));
+    await ssmClient(moto.endpoint, OTHER).send(
+      new PutParameterCommand({
+        Name: '/jenkins/odd/backup/us-west-2/s3-bucket-name',
+        Type: 'String',
+        Value: value,
+        Overwrite: true,
+      }),
+    );
     const result = await session.run(['--env', 'odd', '--region', OTHER, '--dry-run']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
@@ -201,8 +240,16 @@ describe('configuration is checked before any work', () => {
     const credentials = join(dir, 'credentials');
     writeFileSync(config, `[profile ops]\nregion = ${HOME}\n[profile bare]\noutput = json\n`);
     // With a profile named, the SDK takes credentials from the profile, as the AWS CLI does.
-    writeFileSync(credentials, ['ops', 'bare'].map((p) => `[${p}]\naws_access_key_id = testing\naws_secret_access_key = testing\n`).join(''));
-    const noRegion = { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    writeFileSync(
+      credentials,
+      ['ops', 'bare'].map((p) => `[${p}]\naws_access_key_id = testing\naws_secret_access_key = testing\n`).join(''),
+    );
+    const noRegion = {
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+    };
     const fromProfile = await session.run(['regions', '--env', 'dev'], { ...noRegion, AWS_PROFILE: 'ops' });
     expect(fromProfile.code).toBe(0);
     expect(JSON.parse(fromProfile.stdout)).toEqual([HOME, OTHER]);
@@ -210,10 +257,15 @@ describe('configuration is checked before any work', () => {
 
     const none = await session.run(['regions', '--env', 'dev'], { ...noRegion, AWS_PROFILE: 'bare' });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile/);
+    expect(none.stderr).toMatch(
+      /no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile/,
+    );
 
     // Explicit regions need no home region at all.
-    const explicit = await session.run(['--env', 'dev', '--region', OTHER, '--dry-run'], { ...noRegion, AWS_PROFILE: 'bare' });
+    const explicit = await session.run(['--env', 'dev', '--region', OTHER, '--dry-run'], {
+      ...noRegion,
+      AWS_PROFILE: 'bare',
+    });
     expect(explicit.code).toBe(0);
   });
 });

@@ -3,8 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { AddTagsToResourceCommand, DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { startMoto, type Moto } from '../../scripts/lib/moto';
-import { deployStack, localEnv, putParameters, s3Client, secretValue, snapshot, ssmClient, type LiveParameter, type SeedParameter } from '../../scripts/lib/world';
+import { type Moto, startMoto } from '../../scripts/lib/moto';
+import {
+  deployStack,
+  type LiveParameter,
+  localEnv,
+  putParameters,
+  type SeedParameter,
+  s3Client,
+  secretValue,
+  snapshot,
+  ssmClient,
+} from '../../scripts/lib/world';
 import { CliSession, leakedSecrets, readObject } from './support';
 
 jest.setTimeout(180_000);
@@ -26,13 +36,44 @@ function seedSet(region: string): SeedParameter[] {
   const set: SeedParameter[] = [];
   for (let i = 0; i < 24; i++) {
     const name = `/svc/dev/${region}/p${String(i).padStart(2, '0')}`;
-    const tags = i % 4 === 0 ? [{ Key: 'team', Value: `t${i}` }, { Key: 'tier', Value: 'gold' }] : undefined;
-    if (i % 3 === 0) set.push({ Name: name, Type: 'SecureString', Value: secretValue(`r${i}`), Description: `secret ${i}`, Tags: tags });
+    const tags =
+      i % 4 === 0
+        ? [
+            { Key: 'team', Value: `t${i}` },
+            { Key: 'tier', Value: 'gold' },
+          ]
+        : undefined;
+    if (i % 3 === 0)
+      set.push({
+        Name: name,
+        Type: 'SecureString',
+        Value: secretValue(`r${i}`),
+        Description: `secret ${i}`,
+        Tags: tags,
+      });
     else if (i % 3 === 1) set.push({ Name: name, Type: 'StringList', Value: `a,b ,${i},,ü€`, Tags: tags });
-    else set.push({ Name: name, Type: 'String', Value: secretValue(`s${i}`), Description: i % 2 ? undefined : `plain ${i}`, Tags: tags });
+    else
+      set.push({
+        Name: name,
+        Type: 'String',
+        Value: secretValue(`s${i}`),
+        Description: i % 2 ? undefined : `plain ${i}`,
+        Tags: tags,
+      });
   }
-  set.push({ Name: `/svc/dev/${region}/advanced`, Type: 'SecureString', Tier: 'Advanced', Value: `${secretValue('adv')}${'z'.repeat(5000)}`, Description: 'advanced' });
+  set.push({
+    Name: `/svc/dev/${region}/advanced`,
+    Type: 'SecureString',
+    Tier: 'Advanced',
+    Value: `${secretValue('adv')}${'z'.repeat(5000)}`,
+    Description: 'advanced',
+  });
   return set;
+}
+
+/** `ssm-backup restore --env dev --region us-west-2 ...args` */
+function restoreDev(args: string[], extraEnv: Record<string, string | undefined> = {}) {
+  return session.run(['restore', '--env', 'dev', '--region', TARGET, ...args], extraEnv);
 }
 
 function comparable(map: Map<string, LiveParameter>, names?: Iterable<string>) {
@@ -71,11 +112,32 @@ describe('restore round trip (built CLI against moto)', () => {
     for (const name of deleted) await ssm.send(new DeleteParameterCommand({ Name: name }));
     for (const name of valueChanged) {
       const before = backedUp.get(name)!;
-      await ssm.send(new PutParameterCommand({ Name: name, Type: before.Type as 'String', Value: `${before.Value}-changed`, Overwrite: true }));
+      await ssm.send(
+        new PutParameterCommand({
+          Name: name,
+          Type: before.Type as 'String',
+          Value: `${before.Value}-changed`,
+          Overwrite: true,
+        }),
+      );
     }
     const d = backedUp.get(descriptionChanged)!;
-    await ssm.send(new PutParameterCommand({ Name: d.Name, Type: d.Type as 'String', Value: d.Value, Description: 'edited by hand', Overwrite: true }));
-    await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: tagsChanged, Tags: [{ Key: 'team', Value: 'someone-else' }] }));
+    await ssm.send(
+      new PutParameterCommand({
+        Name: d.Name,
+        Type: d.Type as 'String',
+        Value: d.Value,
+        Description: 'edited by hand',
+        Overwrite: true,
+      }),
+    );
+    await ssm.send(
+      new AddTagsToResourceCommand({
+        ResourceType: 'Parameter',
+        ResourceId: tagsChanged,
+        Tags: [{ Key: 'team', Value: 'someone-else' }],
+      }),
+    );
     await ssm.send(new PutParameterCommand({ Name: extra, Type: 'String', Value: 'extra' }));
   });
 
@@ -92,20 +154,26 @@ describe('restore round trip (built CLI against moto)', () => {
 
   it('the plan shows exactly the changes, by name, and writes nothing', async () => {
     const planFile = session.summaryPath('plan');
-    const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--plan-file', planFile]);
+    const result = await restoreDev(['--plan-file', planFile]);
     expect(result.code).toBe(0);
     const plan = JSON.parse(readFileSync(planFile, 'utf8'));
-    const byAction = (action: string) => plan.entries.filter((e: { action: string }) => e.action === action).map((e: { name: string }) => e.name).sort();
+    const byAction = (action: string) =>
+      plan.entries
+        .filter((e: { action: string }) => e.action === action)
+        .map((e: { name: string }) => e.name)
+        .sort();
     expect(byAction('create')).toEqual(deleted.sort());
     expect(byAction('update')).toEqual([...valueChanged, descriptionChanged, tagsChanged].sort());
     expect(plan.extra).toEqual([extra]);
-    expect(plan.entries.find((e: { name: string }) => e.name === descriptionChanged).differences).toEqual(['description']);
+    expect(plan.entries.find((e: { name: string }) => e.name === descriptionChanged).differences).toEqual([
+      'description',
+    ]);
     expect(result.stdout).toContain(`UPDATE    ${valueChanged[0]} (value) [skipped without --overwrite]`);
     expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(deleted[0]!)).toBe(false);
   });
 
   it('--apply without --overwrite recreates only the deleted parameters', async () => {
-    const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply']);
+    const result = await restoreDev(['--apply']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/3 created, 0 updated, 4 updates skipped/);
     const now = await snapshot(moto.endpoint, TARGET, 'dev');
@@ -115,7 +183,7 @@ describe('restore round trip (built CLI against moto)', () => {
   });
 
   it('--apply --overwrite gives back exactly the backed-up set (names, values, types, descriptions, tiers, tags)', async () => {
-    const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply', '--overwrite']);
+    const result = await restoreDev(['--apply', '--overwrite']);
     expect(result.code).toBe(0);
     const now = await snapshot(moto.endpoint, TARGET, 'dev');
     expect(comparable(now, backedUp.keys())).toEqual(comparable(backedUp));
@@ -134,13 +202,24 @@ describe('restore round trip (built CLI against moto)', () => {
     );
   });
 
-  it('restores into a third region from another region\'s bucket (--source-region)', async () => {
-    const result = await session.run(['restore', '--env', 'dev', '--region', DR_REGION, '--source-region', TARGET, '--apply']);
+  it("restores into a third region from another region's bucket (--source-region)", async () => {
+    const result = await session.run([
+      'restore',
+      '--env',
+      'dev',
+      '--region',
+      DR_REGION,
+      '--source-region',
+      TARGET,
+      '--apply',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`-> ${DR_REGION}`);
     // The backup stack's own key for us-west-2 is the stack's, not the restore's to write.
     const runnerKey = `/jenkins/dev/backup/${TARGET}/s3-bucket-name`;
-    expect(result.stdout).toContain(`SKIPPED   ${runnerKey} (the backup stack's own key; restored only with --include-runner-keys)`);
+    expect(result.stdout).toContain(
+      `SKIPPED   ${runnerKey} (the backup stack's own key; restored only with --include-runner-keys)`,
+    );
     const dr = await snapshot(moto.endpoint, DR_REGION, 'dev');
     expect(dr.has(runnerKey)).toBe(false);
     expect(comparable(dr)).toEqual(comparable(backedUp).filter((p) => p.Name !== runnerKey));
@@ -151,7 +230,16 @@ describe('restore round trip (built CLI against moto)', () => {
     try {
       const file = join(dir, 'dev.json');
       writeFileSync(file, await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey));
-      const result = await session.run(['restore', '--env', 'prod', '--region', TARGET, '--from', `file:${file}`, '--apply']);
+      const result = await session.run([
+        'restore',
+        '--env',
+        'prod',
+        '--region',
+        TARGET,
+        '--from',
+        `file:${file}`,
+        '--apply',
+      ]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/is a backup of environment 'dev', not 'prod'/);
     } finally {
@@ -173,12 +261,22 @@ describe('restore round trip (built CLI against moto)', () => {
 
     const original = await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey);
     const damaged = original.replace('"StringList"', '"String"    ');
-    await s3Client(moto.endpoint, TARGET).send(new PutObjectCommand({ Bucket: buckets[TARGET], Key: backupKey, Body: damaged, ServerSideEncryption: 'AES256' }));
+    await s3Client(moto.endpoint, TARGET).send(
+      new PutObjectCommand({ Bucket: buckets[TARGET], Key: backupKey, Body: damaged, ServerSideEncryption: 'AES256' }),
+    );
     const bad = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--from', backupKey]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/IntegrityError: .* has no SHA-256 checksum/);
 
-    await s3Client(moto.endpoint, TARGET).send(new PutObjectCommand({ Bucket: buckets[TARGET], Key: backupKey, Body: original.slice(0, 500), ServerSideEncryption: 'AES256', ChecksumAlgorithm: 'SHA256' }));
+    await s3Client(moto.endpoint, TARGET).send(
+      new PutObjectCommand({
+        Bucket: buckets[TARGET],
+        Key: backupKey,
+        Body: original.slice(0, 500),
+        ServerSideEncryption: 'AES256',
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
     const truncated = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--from', backupKey]);
     expect(truncated.code).toBe(1);
     expect(truncated.stderr).toMatch(/is not valid JSON/);
@@ -209,10 +307,12 @@ describe('restore round trip (built CLI against moto)', () => {
       const oldRegionsKey = { Name: '/jenkins/dev/backup/regions', Type: 'StringList', Value: 'us-west-2' };
       const from = writeBackup('mixed.json', [...doc.parameters, foreign, oldRegionsKey]);
       secrets.add(foreign.Value);
-      const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', from, '--apply', '--overwrite']);
+      const result = await restoreDev(['--from', from, '--apply', '--overwrite']);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`SKIPPED   ${foreign.Name} (outside the environment; never written)`);
-      expect(result.stdout).toContain(`SKIPPED   ${oldRegionsKey.Name} (the backup stack's own key; restored only with --include-runner-keys)`);
+      expect(result.stdout).toContain(
+        `SKIPPED   ${oldRegionsKey.Name} (the backup stack's own key; restored only with --include-runner-keys)`,
+      );
       expect((await snapshot(moto.endpoint, TARGET, 'prod')).has(foreign.Name)).toBe(false);
       expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(oldRegionsKey.Name)).toBe(false);
     });
@@ -231,10 +331,20 @@ describe('restore round trip (built CLI against moto)', () => {
       const bad = { Name: '/ssm/dev/reserved-prefix', Type: 'String', Value: secretValue('bad') };
       secrets.add(bad.Value);
       const summaryFile = session.summaryPath('failed-write');
-      const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', writeBackup('bad.json', [bad]), '--apply', '--summary-file', summaryFile]);
+      const result = await restoreDev([
+        '--from',
+        writeBackup('bad.json', [bad]),
+        '--apply',
+        '--summary-file',
+        summaryFile,
+      ]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`RestoreFailedError: 1 parameter(s) could not be restored: ${bad.Name} (ValidationException)`);
-      expect(JSON.parse(readFileSync(summaryFile, 'utf8')).failed).toEqual([{ name: bad.Name, code: 'ValidationException' }]);
+      expect(result.stderr).toContain(
+        `RestoreFailedError: 1 parameter(s) could not be restored: ${bad.Name} (ValidationException)`,
+      );
+      expect(JSON.parse(readFileSync(summaryFile, 'utf8')).failed).toEqual([
+        { name: bad.Name, code: 'ValidationException' },
+      ]);
     });
 
     it('applies a reviewed plan as reviewed, and refuses one the world has moved past (exit 1)', async () => {
@@ -243,27 +353,38 @@ describe('restore round trip (built CLI against moto)', () => {
       await ssm.send(new DeleteParameterCommand({ Name: first }));
       const planFile = session.summaryPath('reviewed-plan');
       const from = writeBackup('reviewed.json', doc.parameters);
-      const plan = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', from, '--plan-file', planFile]);
+      const plan = await restoreDev(['--from', from, '--plan-file', planFile]);
       expect(plan.code).toBe(0);
       expect(plan.stdout).toContain(`CREATE    ${first}`);
 
       // Someone changes a planned parameter after the review: the plan no longer holds.
       const before = backedUp.get(second)!;
-      await ssm.send(new PutParameterCommand({ Name: second, Type: before.Type as 'String', Value: `${before.Value}-edited`, Overwrite: true }));
-      const stale = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply', '--overwrite', '--plan', planFile]);
+      await ssm.send(
+        new PutParameterCommand({
+          Name: second,
+          Type: before.Type as 'String',
+          Value: `${before.Value}-edited`,
+          Overwrite: true,
+        }),
+      );
+      const stale = await restoreDev(['--apply', '--overwrite', '--plan', planFile]);
       expect(stale.code).toBe(1);
       expect(stale.stderr).toMatch(/StalePlanError: the reviewed plan no longer holds .* nothing was written/);
       expect(stale.stderr).toContain(`${second}: was UNCHANGED (live version 1), is now UPDATE (live version 2)`);
       expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(first)).toBe(false);
 
       // A new plan, reviewed and applied as it is.
-      const again = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--from', from, '--plan-file', '-']);
+      const again = await restoreDev(['--from', from, '--plan-file', '-']);
       expect(again.code).toBe(0);
       const printed = JSON.parse(again.stdout);
-      expect(printed.entries.filter((e: { action: string }) => e.action !== 'unchanged' && e.action !== 'skipped').map((e: { name: string }) => e.name)).toEqual([first, second]);
+      expect(
+        printed.entries
+          .filter((e: { action: string }) => e.action !== 'unchanged' && e.action !== 'skipped')
+          .map((e: { name: string }) => e.name),
+      ).toEqual([first, second]);
       expect(again.stderr).toContain(`CREATE    ${first}`);
       writeFileSync(planFile, again.stdout);
-      const applied = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--apply', '--overwrite', '--plan', planFile]);
+      const applied = await restoreDev(['--apply', '--overwrite', '--plan', planFile]);
       expect(applied.code).toBe(0);
       expect(applied.stderr).toMatch(/1 created, 1 updated/);
       const now = await snapshot(moto.endpoint, TARGET, 'dev');
@@ -271,7 +392,7 @@ describe('restore round trip (built CLI against moto)', () => {
     });
 
     it('--overwrite without --apply is a usage error (exit 2), not a silent plan', async () => {
-      const result = await session.run(['restore', '--env', 'dev', '--region', TARGET, '--overwrite']);
+      const result = await restoreDev(['--overwrite']);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/--overwrite only means something with --apply/);
     });

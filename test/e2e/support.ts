@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import { runCli, type CliResult, type RunOptions } from '../../scripts/lib/cli';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { type CliResult, type RunOptions, runCli } from '../../scripts/lib/cli';
 import { s3Client } from '../../scripts/lib/world';
 
 /**
@@ -15,7 +15,11 @@ export class CliSession {
 
   constructor(private readonly env: () => NodeJS.ProcessEnv) {}
 
-  async run(args: string[], extraEnv: Record<string, string | undefined> = {}, options: Pick<RunOptions, 'onStderr'> = {}): Promise<CliResult> {
+  async run(
+    args: string[],
+    extraEnv: Record<string, string | undefined> = {},
+    options: Pick<RunOptions, 'onStderr'> = {},
+  ): Promise<CliResult> {
     const result = await runCli(args, { ...this.env(), ...extraEnv }, { cwd: this.dir, ...options });
     this.outputs.push(`$ ssm-backup ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
     return result;

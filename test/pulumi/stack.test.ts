@@ -1,18 +1,21 @@
 import * as pulumi from '@pulumi/pulumi';
-import { parseStackConfig, StackConfigError, type RawStackConfig } from '../../pulumi/config';
-import { createBackupStack, type BackupStack } from '../../pulumi/stack';
+import { parseStackConfig, type RawStackConfig, StackConfigError } from '../../pulumi/config';
+import { type BackupStack, createBackupStack } from '../../pulumi/stack';
+
+// biome-ignore lint/suspicious/noExplicitAny: the mock engine's inputs are untyped JSON that the assertions walk freely
+type Loose = any;
 
 interface Created {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  inputs: Record<string, Loose>;
 }
 const created: Created[] = [];
 const ACCOUNT = '123456789012';
 
 /** Secret inputs (an SSM parameter's value) reach the mock wrapped with Pulumi's secret signature. */
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
-function plain(value: any): any {
+function plain(value: Loose): Loose {
   if (Array.isArray(value)) return value.map(plain);
   if (value && typeof value === 'object') {
     if (SECRET_SIG in value) return plain(value.value);
@@ -27,30 +30,41 @@ pulumi.runtime.setMocks(
       created.push({ type: args.type, name: args.name, inputs: plain(args.inputs) });
       const state: Record<string, unknown> = { ...args.inputs };
       if (args.type === 'aws:s3/bucket:Bucket') state.arn = `arn:aws:s3:::${args.inputs.bucket}`;
-      if (args.type === 'aws:kms/key:Key') Object.assign(state, { arn: `arn:aws:kms:${args.inputs.region}:${ACCOUNT}:key/${args.name}`, keyId: `${args.name}-id` });
+      if (args.type === 'aws:kms/key:Key')
+        Object.assign(state, {
+          arn: `arn:aws:kms:${args.inputs.region}:${ACCOUNT}:key/${args.name}`,
+          keyId: `${args.name}-id`,
+        });
       return { id: `${args.name}-id`, state };
     },
-    call: (args) => (args.token === 'aws:index/getCallerIdentity:getCallerIdentity' ? { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: 'ci' } : {}),
+    call: (args) =>
+      args.token === 'aws:index/getCallerIdentity:getCallerIdentity'
+        ? { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: 'ci' }
+        : {},
   },
   'jenkins-ssm-backup-s3',
   'dev',
   false,
 );
 
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const outputValue = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
 /** The URNs a resource is aliased to (the SDK's own type aliases included). */
 async function aliasUrns(resource: pulumi.Resource): Promise<string[]> {
   const aliases = (resource as unknown as { __aliases: pulumi.Input<string>[] }).__aliases;
-  return Promise.all(aliases.map((a) => valueOf(pulumi.output(a))));
+  return Promise.all(aliases.map((a) => outputValue(pulumi.output(a))));
 }
 
 /** Waits until every resource of the stack has been registered with the mock engine. */
 async function build(raw: RawStackConfig): Promise<BackupStack> {
   created.length = 0;
   const stack = createBackupStack(parseStackConfig(raw), ACCOUNT);
-  const all = [stack.legacyBucketNameParameter, stack.regionsParameter, ...stack.regions.flatMap((r) => Object.values(r).filter((v) => v instanceof pulumi.Resource))];
-  await Promise.all(all.map((r) => valueOf((r as pulumi.CustomResource).urn)));
+  const all = [
+    stack.legacyBucketNameParameter,
+    stack.regionsParameter,
+    ...stack.regions.flatMap((r) => Object.values(r).filter((v) => v instanceof pulumi.Resource)),
+  ];
+  await Promise.all(all.map((r) => outputValue((r as pulumi.CustomResource).urn)));
   return stack;
 }
 
@@ -86,13 +100,19 @@ describe('Stack: one region (the upgraded single-region stack)', () => {
   });
 
   it('keeps the old bucket name and, through aliases, the old logical identities', async () => {
-    expect(one('aws:s3/bucket:Bucket', 'ap-northeast-1').inputs.bucket).toBe('jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1');
+    expect(one('aws:s3/bucket:Bucket', 'ap-northeast-1').inputs.bucket).toBe(
+      'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1',
+    );
     const urn = (type: string, name: string) => `urn:pulumi:dev::jenkins-ssm-backup-s3::${type}::${name}`;
     const home = stack.regions[0]!;
     expect(await aliasUrns(home.bucket)).toContain(urn('aws:s3/bucket:Bucket', 'ssm-backup-bucket'));
-    expect(await aliasUrns(home.publicAccessBlock)).toContain(urn('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', 'ssm-backup-bucket-pab'));
+    expect(await aliasUrns(home.publicAccessBlock)).toContain(
+      urn('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', 'ssm-backup-bucket-pab'),
+    );
     expect(await aliasUrns(home.policy)).toContain(urn('aws:s3/bucketPolicy:BucketPolicy', 'ssm-backup-bucket-policy'));
-    expect(await aliasUrns(stack.legacyBucketNameParameter)).toContain(urn('aws:ssm/parameter:Parameter', 'ssm-backup-bucket-name'));
+    expect(await aliasUrns(stack.legacyBucketNameParameter)).toContain(
+      urn('aws:ssm/parameter:Parameter', 'ssm-backup-bucket-name'),
+    );
   });
 });
 
@@ -111,13 +131,26 @@ describe('Stack: three regions', () => {
 
   it.each(THREE)('%s: bucket, versioning, encryption with bucket key, lifecycle, public access block', (region) => {
     const bucket = `jenkins-infra-ssm-backup-dev-123456789012-${region}`;
-    expect(one('aws:s3/bucket:Bucket', region).inputs).toMatchObject({ bucket, tags: { Environment: 'dev', ManagedBy: 'Pulumi', Region: region, DataClassification: 'Confidential' } });
-    expect(one('aws:s3/bucketVersioning:BucketVersioning', region).inputs).toMatchObject({ bucket: `ssm-backup-bucket-${region}-id`, versioningConfiguration: { status: 'Enabled' } });
-    expect(one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', region).inputs.rules).toEqual([
-      { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true },
-    ]);
+    expect(one('aws:s3/bucket:Bucket', region).inputs).toMatchObject({
+      bucket,
+      tags: { Environment: 'dev', ManagedBy: 'Pulumi', Region: region, DataClassification: 'Confidential' },
+    });
+    expect(one('aws:s3/bucketVersioning:BucketVersioning', region).inputs).toMatchObject({
+      bucket: `ssm-backup-bucket-${region}-id`,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    expect(
+      one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', region).inputs
+        .rules,
+    ).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }]);
     expect(one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', region).inputs.rules).toEqual([
-      { id: 'delete-old-backups', status: 'Enabled', filter: {}, expiration: { days: 30 }, noncurrentVersionExpiration: { noncurrentDays: 7 } },
+      {
+        id: 'delete-old-backups',
+        status: 'Enabled',
+        filter: {},
+        expiration: { days: 30 },
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+      },
     ]);
     expect(one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', region).inputs).toMatchObject({
       blockPublicAcls: true,
@@ -131,7 +164,14 @@ describe('Stack: three regions', () => {
     const arn = `arn:aws:s3:::jenkins-infra-ssm-backup-dev-123456789012-${region}`;
     const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy', region).inputs.policy);
     expect(policy.Statement).toEqual([
-      { Sid: 'DenyInsecureConnections', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Sid: 'DenyInsecureConnections',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
       {
         Sid: 'DenyUnencryptedObjectUploads',
         Effect: 'Deny',
@@ -144,19 +184,44 @@ describe('Stack: three regions', () => {
   });
 
   it('writes the per-region key in each region, and the legacy and regions keys only in the default region', () => {
-    const parameters = ofType('aws:ssm/parameter:Parameter').map((p) => [p.inputs.region, p.inputs.name, p.inputs.type, p.inputs.value]);
+    const parameters = ofType('aws:ssm/parameter:Parameter').map((p) => [
+      p.inputs.region,
+      p.inputs.name,
+      p.inputs.type,
+      p.inputs.value,
+    ]);
     expect(parameters.sort()).toEqual(
       [
-        ['ap-northeast-1', '/jenkins/dev/backup/ap-northeast-1/s3-bucket-name', 'String', 'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1'],
-        ['us-west-2', '/jenkins/dev/backup/us-west-2/s3-bucket-name', 'String', 'jenkins-infra-ssm-backup-dev-123456789012-us-west-2'],
-        ['us-east-1', '/jenkins/dev/backup/us-east-1/s3-bucket-name', 'String', 'jenkins-infra-ssm-backup-dev-123456789012-us-east-1'],
-        ['ap-northeast-1', '/jenkins/dev/backup/s3-bucket-name', 'String', 'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1'],
+        [
+          'ap-northeast-1',
+          '/jenkins/dev/backup/ap-northeast-1/s3-bucket-name',
+          'String',
+          'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1',
+        ],
+        [
+          'us-west-2',
+          '/jenkins/dev/backup/us-west-2/s3-bucket-name',
+          'String',
+          'jenkins-infra-ssm-backup-dev-123456789012-us-west-2',
+        ],
+        [
+          'us-east-1',
+          '/jenkins/dev/backup/us-east-1/s3-bucket-name',
+          'String',
+          'jenkins-infra-ssm-backup-dev-123456789012-us-east-1',
+        ],
+        [
+          'ap-northeast-1',
+          '/jenkins/dev/backup/s3-bucket-name',
+          'String',
+          'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1',
+        ],
         ['ap-northeast-1', '/jenkins/dev/backup/regions', 'StringList', 'ap-northeast-1,us-west-2,us-east-1'],
       ].sort(),
     );
   });
 
-  it('aliases only the default region\'s resources to the old names', async () => {
+  it("aliases only the default region's resources to the old names", async () => {
     for (const r of stack.regions) {
       const oldNames = (await aliasUrns(r.bucket)).filter((u) => u.endsWith('::ssm-backup-bucket'));
       expect(oldNames).toHaveLength(r.region === 'ap-northeast-1' ? 1 : 0);
@@ -166,34 +231,64 @@ describe('Stack: three regions', () => {
 
 describe('Stack: a default region that is not first, custom retention, KMS', () => {
   it('puts the legacy and regions keys in the default region and keeps the list order', async () => {
-    const stack = await build({ ...base, regions: ['us-west-2', 'ap-northeast-1'], defaultRegion: 'ap-northeast-1', retentionDays: 90, noncurrentRetentionDays: 14 });
-    const legacy = ofType('aws:ssm/parameter:Parameter').find((p) => p.inputs.name === '/jenkins/dev/backup/s3-bucket-name')!;
+    const stack = await build({
+      ...base,
+      regions: ['us-west-2', 'ap-northeast-1'],
+      defaultRegion: 'ap-northeast-1',
+      retentionDays: 90,
+      noncurrentRetentionDays: 14,
+    });
+    const legacy = ofType('aws:ssm/parameter:Parameter').find(
+      (p) => p.inputs.name === '/jenkins/dev/backup/s3-bucket-name',
+    )!;
     const list = ofType('aws:ssm/parameter:Parameter').find((p) => p.inputs.name === '/jenkins/dev/backup/regions')!;
-    expect([legacy.inputs.region, legacy.inputs.value]).toEqual(['ap-northeast-1', 'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1']);
+    expect([legacy.inputs.region, legacy.inputs.value]).toEqual([
+      'ap-northeast-1',
+      'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1',
+    ]);
     expect([list.inputs.region, list.inputs.value]).toEqual(['ap-northeast-1', 'us-west-2,ap-northeast-1']);
-    const oldBucket = (await aliasUrns(stack.regions.find((r) => r.region === 'ap-northeast-1')!.bucket)).filter((u) => u.endsWith('::ssm-backup-bucket'));
+    const oldBucket = (await aliasUrns(stack.regions.find((r) => r.region === 'ap-northeast-1')!.bucket)).filter((u) =>
+      u.endsWith('::ssm-backup-bucket'),
+    );
     expect(oldBucket).toHaveLength(1);
-    expect(one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'us-west-2').inputs.rules[0]).toMatchObject({ expiration: { days: 90 }, noncurrentVersionExpiration: { noncurrentDays: 14 } });
+    expect(
+      one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'us-west-2').inputs.rules[0],
+    ).toMatchObject({ expiration: { days: 90 }, noncurrentVersionExpiration: { noncurrentDays: 14 } });
   });
 
   it('creates a rotating KMS key per region, encrypts with it, and lets aws:kms uploads through', async () => {
     await build({ ...base, regions: ['ap-northeast-1', 'us-west-2'], createKmsKeys: true });
     for (const region of ['ap-northeast-1', 'us-west-2']) {
       expect(one('aws:kms/key:Key', region).inputs).toMatchObject({ enableKeyRotation: true });
-      expect(one('aws:kms/alias:Alias', region).inputs).toMatchObject({ name: 'alias/jenkins-infra-ssm-backup-dev', targetKeyId: `ssm-backup-key-${region}-id` });
-      expect(one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', region).inputs.rules[0]).toEqual({
-        applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/ssm-backup-key-${region}` },
+      expect(one('aws:kms/alias:Alias', region).inputs).toMatchObject({
+        name: 'alias/jenkins-infra-ssm-backup-dev',
+        targetKeyId: `ssm-backup-key-${region}-id`,
+      });
+      expect(
+        one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', region).inputs
+          .rules[0],
+      ).toEqual({
+        applyServerSideEncryptionByDefault: {
+          sseAlgorithm: 'aws:kms',
+          kmsMasterKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/ssm-backup-key-${region}`,
+        },
         bucketKeyEnabled: true,
       });
       const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy', region).inputs.policy);
-      expect(policy.Statement[1].Condition.StringNotEquals['s3:x-amz-server-side-encryption']).toEqual(['AES256', 'aws:kms']);
+      expect(policy.Statement[1].Condition.StringNotEquals['s3:x-amz-server-side-encryption']).toEqual([
+        'AES256',
+        'aws:kms',
+      ]);
     }
   });
 
   it('uses existing keys by region', async () => {
     await build({ ...base, regions: ['us-west-2'], kmsKeyIds: { 'us-west-2': 'alias/backup' } });
     expect(ofType('aws:kms/key:Key')).toHaveLength(0);
-    expect(one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', 'us-west-2').inputs.rules[0].applyServerSideEncryptionByDefault).toEqual({
+    expect(
+      one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', 'us-west-2').inputs
+        .rules[0].applyServerSideEncryptionByDefault,
+    ).toEqual({
       sseAlgorithm: 'aws:kms',
       kmsMasterKeyId: 'alias/backup',
     });
@@ -219,10 +314,18 @@ describe('Function: parseStackConfig', () => {
     ['empty regions', { ...base, regions: [] }, /regions must be a list of at least one region/],
     ['duplicate region', { ...base, regions: ['us-west-2', 'us-west-2'] }, /us-west-2 is listed twice/],
     ['malformed region', { ...base, regions: ['us-west-2', 'Tokyo'] }, /'Tokyo' is not an AWS region name/],
-    ['unknown default', { ...base, regions: ['us-west-2'], defaultRegion: 'eu-west-1' }, /defaultRegion eu-west-1 is not one of regions \(us-west-2\)/],
+    [
+      'unknown default',
+      { ...base, regions: ['us-west-2'], defaultRegion: 'eu-west-1' },
+      /defaultRegion eu-west-1 is not one of regions \(us-west-2\)/,
+    ],
     ['bad retention', { ...base, retentionDays: 0 }, /retentionDays must be a whole number of days/],
     ['upper-case project', { ...base, projectName: 'Jenkins' }, /projectName 'Jenkins'/],
-    ['KMS key missing for a region', { ...base, regions: ['us-west-2', 'us-east-1'], kmsKeyIds: { 'us-west-2': 'k' } }, /kmsKeyIds has no key for us-east-1/],
+    [
+      'KMS key missing for a region',
+      { ...base, regions: ['us-west-2', 'us-east-1'], kmsKeyIds: { 'us-west-2': 'k' } },
+      /kmsKeyIds has no key for us-east-1/,
+    ],
     ['both KMS options', { ...base, createKmsKeys: true, kmsKeyIds: {} }, /either createKmsKeys or kmsKeyIds/],
   ])('%s fails with its message', (_label, raw, message) => {
     expect(() => parseStackConfig(raw)).toThrow(StackConfigError);
@@ -239,25 +342,35 @@ describe('Program: index.ts with the stack configuration', () => {
       'jenkins-ssm-backup-s3:defaultRegion': 'ap-northeast-1',
     });
     created.length = 0;
-    let program: () => Promise<Record<string, any>> = async () => ({});
+    let program: () => Promise<Record<string, Loose>> = async () => ({});
     jest.isolateModules(() => {
       program = require('../../pulumi/index');
     });
     const outputs = await program();
-    const buckets = await valueOf(pulumi.output(outputs.buckets));
+    const buckets = await outputValue(pulumi.output(outputs.buckets));
     expect(Object.keys(buckets)).toEqual(THREE);
     expect(buckets['us-west-2']).toEqual({
       name: 'jenkins-infra-ssm-backup-prod-123456789012-us-west-2',
       arn: 'arn:aws:s3:::jenkins-infra-ssm-backup-prod-123456789012-us-west-2',
     });
-    expect(await valueOf(pulumi.output(outputs.bucketNameOutput))).toBe('jenkins-infra-ssm-backup-prod-123456789012-ap-northeast-1');
-    expect(await valueOf(pulumi.output(outputs.ssmBackupBucketParameter))).toBe('/jenkins/prod/backup/s3-bucket-name');
+    expect(await outputValue(pulumi.output(outputs.bucketNameOutput))).toBe(
+      'jenkins-infra-ssm-backup-prod-123456789012-ap-northeast-1',
+    );
+    expect(await outputValue(pulumi.output(outputs.ssmBackupBucketParameter))).toBe(
+      '/jenkins/prod/backup/s3-bucket-name',
+    );
   });
 
   it('refuses a bad configuration before declaring anything', () => {
-    pulumi.runtime.setAllConfig({ 'jenkins-ssm-backup-s3:projectName': 'jenkins-infra', 'jenkins-ssm-backup-s3:environment': 'prod', 'jenkins-ssm-backup-s3:regions': '[]' });
+    pulumi.runtime.setAllConfig({
+      'jenkins-ssm-backup-s3:projectName': 'jenkins-infra',
+      'jenkins-ssm-backup-s3:environment': 'prod',
+      'jenkins-ssm-backup-s3:regions': '[]',
+    });
     created.length = 0;
-    expect(() => jest.isolateModules(() => require('../../pulumi/index'))).toThrow(/regions must be a list of at least one region/);
+    expect(() => jest.isolateModules(() => require('../../pulumi/index'))).toThrow(
+      /regions must be a list of at least one region/,
+    );
     expect(created).toHaveLength(0);
   });
 });

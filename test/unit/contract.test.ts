@@ -48,8 +48,13 @@ describe('Function: backupObjectKey', () => {
   const at = new Date('2026-11-29T13:00:05.123Z');
 
   it('is {date}/ssm-backup-{env}-{timestamp}-{suffix}.json in UTC', () => {
-    expect(backupObjectKey({ env: 'prod', takenAt: at, suffix: 'a1b2c3d4' })).toBe('2026-11-29/ssm-backup-prod-20261129_130005-a1b2c3d4.json');
-    expect(backupTimestamps(new Date('2026-01-02T23:59:59Z'))).toEqual({ date: '2026-01-02', timestamp: '20260102_235959' });
+    expect(backupObjectKey({ env: 'prod', takenAt: at, suffix: 'a1b2c3d4' })).toBe(
+      '2026-11-29/ssm-backup-prod-20261129_130005-a1b2c3d4.json',
+    );
+    expect(backupTimestamps(new Date('2026-01-02T23:59:59Z'))).toEqual({
+      date: '2026-01-02',
+      timestamp: '20260102_235959',
+    });
   });
 
   it('parses its own keys and the older keys without a suffix, for environments with dashes', () => {
@@ -61,8 +66,16 @@ describe('Function: backupObjectKey', () => {
       suffix: 'a1b2c3d4',
       takenAt: new Date('2026-11-29T13:00:05Z'),
     });
-    expect(parseBackupObjectKey('2026-11-29/ssm-backup-dev-20261129_130005.json')).toMatchObject({ env: 'dev', takenAt: new Date('2026-11-29T13:00:05Z') });
-    for (const bad of ['latest.txt', '2026-11-29/other.json', '2026-11-29/ssm-backup-dev-2026_1.json', 'x/ssm-backup-dev-20261129_130005.json']) {
+    expect(parseBackupObjectKey('2026-11-29/ssm-backup-dev-20261129_130005.json')).toMatchObject({
+      env: 'dev',
+      takenAt: new Date('2026-11-29T13:00:05Z'),
+    });
+    for (const bad of [
+      'latest.txt',
+      '2026-11-29/other.json',
+      '2026-11-29/ssm-backup-dev-2026_1.json',
+      'x/ssm-backup-dev-20261129_130005.json',
+    ]) {
       expect(parseBackupObjectKey(bad)).toBeUndefined();
     }
   });
@@ -73,11 +86,17 @@ describe('Function: backupObjectKey', () => {
       '2026-11-29/ssm-backup-dev-20261129_130000-0000aaaa.json',
       '2026-11-29/ssm-backup-dev-20261129_125959-ffffffff.json',
     ].map((k) => parseBackupObjectKey(k)!);
-    expect(keys.sort(compareBackupKeysNewestFirst).map((k) => k.timestamp)).toEqual(['20261129_130000', '20261129_125959', '20261128_130000']);
+    expect(keys.sort(compareBackupKeysNewestFirst).map((k) => k.timestamp)).toEqual([
+      '20261129_130000',
+      '20261129_125959',
+      '20261128_130000',
+    ]);
   });
 
   it('reads a timestamp back (timestampToDate), refusing malformed ones', () => {
-    expect(timestampToDate(backupTimestamps(new Date('2026-01-02T23:59:59Z')).timestamp)?.toISOString()).toBe('2026-01-02T23:59:59.000Z');
+    expect(timestampToDate(backupTimestamps(new Date('2026-01-02T23:59:59Z')).timestamp)?.toISOString()).toBe(
+      '2026-01-02T23:59:59.000Z',
+    );
     expect(timestampToDate('2026-01-02')).toBeUndefined();
     expect(timestampToDate(undefined)).toBeUndefined();
   });

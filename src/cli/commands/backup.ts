@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runBackup } from '../../run/backupRun';
 import type { CommandContext } from '../context';
-import { addCommonOptions, encryptionOf, resolveCommon, type CommonOptions } from '../options';
+import { addCommonOptions, type CommonOptions, encryptionOf, resolveCommon } from '../options';
 
 interface BackupOptions extends CommonOptions {
   dryRun?: boolean;
@@ -21,7 +21,8 @@ export function registerBackup(program: Command, context: CommandContext): void 
       const common = await resolveCommon(options, context.environment, context.signal);
       const { logger } = context.start(options);
       const listener = context.reporter();
-      if (common.home && !common.regions) listener({ type: 'home-region', region: common.home.region, source: common.home.source });
+      if (common.home && !common.regions)
+        listener({ type: 'home-region', region: common.home.region, source: common.home.source });
       const result = await runBackup({
         env: common.env,
         homeRegion: common.home?.region,

@@ -5,7 +5,7 @@ import { ValueHasher } from '../../history/diff';
 import { runDiff } from '../../run/diffRun';
 import type { CommandContext } from '../context';
 import { formatDiff } from '../format';
-import { addCommonOptions, resolveCommon, singleRegion, type CommonOptions } from '../options';
+import { addCommonOptions, type CommonOptions } from '../options';
 
 interface DiffOptions extends CommonOptions {
   from?: string;
@@ -19,28 +19,23 @@ const SIDE = 'latest, an object key, a date or UTC time (the newest backup at or
 export function registerDiff(program: Command, context: CommandContext): void {
   const command = program
     .command('diff')
-    .description('what changed between two backups, or a backup and live SSM: ADDED / REMOVED / CHANGED by name and field, never values (exit 1 when anything differs)')
+    .description(
+      'what changed between two backups, or a backup and live SSM: ADDED / REMOVED / CHANGED by name and ' +
+        'field, never values (exit 1 when anything differs)',
+    )
     .option('--from <source>', SIDE, 'latest')
     .option('--to <source>', `${SIDE}, or live`, 'live')
-    .option('--show-hashes', 'show a short keyed hash of each changed value (HMAC-SHA-256, new key every run) for correlating lines')
+    .option(
+      '--show-hashes',
+      'show a short keyed hash of each changed value (HMAC-SHA-256, new key every run) for correlating lines',
+    )
     .option('--json', 'print JSON instead of lines');
   addCommonOptions(command, { multiRegion: false }).action(
     context.action(async (options: DiffOptions) => {
       const from = parseSource(options.from, '--from');
       const to = options.to === 'live' ? ({ kind: 'live' } as const) : parseSource(options.to, '--to');
-      const common = await resolveCommon(options, context.environment, context.signal);
-      context.start(options);
-      const report = await runDiff({
-        env: common.env,
-        homeRegion: common.home?.region,
-        region: singleRegion(common),
-        from,
-        to,
-        hasher: new ValueHasher(),
-        concurrency: options.concurrency,
-        clientsFor: context.clientsFor(common.clientSettings),
-        listener: context.reporter(),
-      });
+      const { where } = await context.openRegion(options);
+      const report = await runDiff({ ...where, from, to, hasher: new ValueHasher() });
       const out = context.stdout;
       if (options.json) out.write(`${JSON.stringify(options.showHashes ? report : withoutHashes(report), null, 2)}\n`);
       else for (const line of formatDiff(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);

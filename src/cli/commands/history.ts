@@ -5,7 +5,7 @@ import { ValueHasher } from '../../history/diff';
 import { runHistory } from '../../run/historyRun';
 import type { CommandContext } from '../context';
 import { formatHistory } from '../format';
-import { addCommonOptions, resolveCommon, singleRegion, type CommonOptions } from '../options';
+import { addCommonOptions, type CommonOptions } from '../options';
 
 interface HistoryOptions extends CommonOptions {
   name?: string;
@@ -17,7 +17,10 @@ interface HistoryOptions extends CommonOptions {
 export function registerHistory(program: Command, context: CommandContext): void {
   const command = program
     .command('history')
-    .description("one parameter across the region's backups: time, version, last change and who made it, and which fields changed; never values")
+    .description(
+      "one parameter across the region's backups: time, version, last change and who made it, and which " +
+        'fields changed; never values',
+    )
     .option('--name <name>', 'the parameter (required)')
     .option('--since <date>', 'only backups taken at or after this date or UTC time (2026-11-20, 2026-11-20T13:00Z)')
     .option('--show-hashes', 'show a short keyed hash of the value on each line (HMAC-SHA-256, new key every run)')
@@ -26,21 +29,21 @@ export function registerHistory(program: Command, context: CommandContext): void
     context.action(async (options: HistoryOptions) => {
       if (!options.name) throw new UsageError('--name is required (the parameter whose history to show)');
       const since = options.since === undefined ? undefined : startOf(options.since);
-      const common = await resolveCommon(options, context.environment, context.signal);
-      context.start(options);
+      const { where } = await context.openRegion(options);
       const report = await runHistory({
-        env: common.env,
-        homeRegion: common.home?.region,
-        region: singleRegion(common),
+        ...where,
         name: options.name,
         ...(since ? { since } : {}),
         hasher: new ValueHasher(),
-        concurrency: options.concurrency,
-        clientsFor: context.clientsFor(common.clientSettings),
       });
       const out = context.stdout;
       if (options.json) {
-        const lines = options.showHashes ? report.lines : report.lines.map(({ valueHash: _hash, ...line }) => ({ ...line, changes: line.changes?.map((c) => (c.field === 'value' ? { field: 'value' } : c)) }));
+        const lines = options.showHashes
+          ? report.lines
+          : report.lines.map(({ valueHash: _hash, ...line }) => ({
+              ...line,
+              changes: line.changes?.map((c) => (c.field === 'value' ? { field: 'value' } : c)),
+            }));
         out.write(`${JSON.stringify({ ...report, lines }, null, 2)}\n`);
       } else {
         for (const line of formatHistory(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);

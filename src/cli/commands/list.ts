@@ -3,7 +3,7 @@ import { ExitCode } from '../../errors';
 import { runList } from '../../run/listRun';
 import type { CommandContext } from '../context';
 import { formatBytes } from '../format';
-import { addCommonOptions, resolveCommon, singleRegion, type CommonOptions } from '../options';
+import { addCommonOptions, type CommonOptions } from '../options';
 
 interface ListOptions extends CommonOptions {
   json?: boolean;
@@ -16,15 +16,8 @@ export function registerList(program: Command, context: CommandContext): void {
     .option('--json', 'print JSON instead of a table');
   addCommonOptions(command, { multiRegion: false }).action(
     context.action(async (options: ListOptions) => {
-      const common = await resolveCommon(options, context.environment, context.signal);
-      context.start(options);
-      const listing = await runList({
-        env: common.env,
-        homeRegion: common.home?.region,
-        region: singleRegion(common),
-        concurrency: options.concurrency,
-        clientsFor: context.clientsFor(common.clientSettings),
-      });
+      const { where } = await context.openRegion(options);
+      const listing = await runList(where);
       const out = context.stdout;
       if (options.json) {
         out.write(`${JSON.stringify(listing, null, 2)}\n`);
@@ -34,7 +27,10 @@ export function registerList(program: Command, context: CommandContext): void {
       for (const row of listing.backups) {
         const mark = row.key === listing.latest ? '*' : ' ';
         const time = row.lastModified?.toISOString().replace('.000Z', 'Z') ?? '-';
-        out.write(`${mark} ${row.key}  ${time}  ${formatBytes(row.size).padStart(10)}  ${row.parameterCount ?? '-'} parameters\n`);
+        out.write(
+          `${mark} ${row.key}  ${time}  ${formatBytes(row.size).padStart(10)}  ${row.parameterCount ?? '-'} ` +
+            `parameters\n`,
+        );
       }
       if (listing.latest && !listing.backups.some((r) => r.key === listing.latest)) {
         out.write(`! latest.txt points at ${listing.latest}, which is not in the bucket\n`);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors';
 import { resolveRegions } from '../../ssm/regions';
 import type { CommandContext } from '../context';
-import { addCommonOptions, resolveCommon, type CommonOptions } from '../options';
+import { addCommonOptions, type CommonOptions, resolveCommon } from '../options';
 
 export function registerRegions(program: Command, context: CommandContext): void {
   const command = program.command('regions').description('print the resolved region list as a JSON array on stdout');
@@ -10,13 +10,14 @@ export function registerRegions(program: Command, context: CommandContext): void
     context.action(async (options: CommonOptions) => {
       const common = await resolveCommon(options, context.environment, context.signal);
       context.start(options);
-      if (common.home && !common.regions) context.reporter()({ type: 'home-region', region: common.home.region, source: common.home.source });
+      if (common.home && !common.regions)
+        context.reporter()({ type: 'home-region', region: common.home.region, source: common.home.source });
       const clientsFor = context.clientsFor(common.clientSettings);
       const { regions } = await resolveRegions({
         env: common.env,
         homeRegion: common.home?.region,
         explicit: common.regions,
-        homeSsm: () => clientsFor(common.home!.region).ssm,
+        homeSsm: (home) => clientsFor(home).ssm,
       });
       context.stdout.write(`${JSON.stringify(regions)}\n`);
       return ExitCode.Ok;

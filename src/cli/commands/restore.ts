@@ -7,7 +7,7 @@ import { runRestore } from '../../run/restoreRun';
 import { validateRegion } from '../../ssm/selection';
 import type { CommandContext } from '../context';
 import { formatPlan } from '../format';
-import { addCommonOptions, addSourceOption, checkWritable, integer, resolveCommon, singleRegion, type CommonOptions } from '../options';
+import { addCommonOptions, addSourceOption, type CommonOptions, checkWritable, integer } from '../options';
 
 interface RestoreOptions extends CommonOptions {
   from?: string;
@@ -26,32 +26,52 @@ export function registerRestore(program: Command, context: CommandContext): void
   const command = program
     .command('restore')
     .description('plan (default) or --apply a backup back into SSM in --region; never prints values')
-    .option('--at <time>', 'restore the newest backup taken at or before this date or UTC time (2026-11-29, 2026-11-29T13:00Z)')
-    .option('--source-region <region>', "read the backup from this region's bucket (disaster recovery into a new region)")
-    .option('--plan-file <path>', 'write the plan as JSON (names, differing fields, live versions; no values); - for stdout')
-    .option('--plan <path>', 'with --apply: apply this reviewed plan, refusing if the backup or a planned parameter changed since')
+    .option(
+      '--at <time>',
+      'restore the newest backup taken at or before this date or UTC time (2026-11-29, 2026-11-29T13:00Z)',
+    )
+    .option(
+      '--source-region <region>',
+      "read the backup from this region's bucket (disaster recovery into a new region)",
+    )
+    .option(
+      '--plan-file <path>',
+      'write the plan as JSON (names, differing fields, live versions; no values); - for stdout',
+    )
+    .option(
+      '--plan <path>',
+      'with --apply: apply this reviewed plan, refusing if the backup or a planned parameter changed since',
+    )
     .option('--apply', 'write: create missing parameters (and update changed ones with --overwrite)')
     .option('--overwrite', 'with --apply, also update parameters that differ')
-    .option('--include-runner-keys', "also restore the backup stack's own keys under /jenkins/<env>/backup/ (skipped by default)")
+    .option(
+      '--include-runner-keys',
+      "also restore the backup stack's own keys under /jenkins/<env>/backup/ (skipped by default)",
+    )
     .option('--kms-key-id <key>', 'KMS key for SecureStrings whose backed-up key is not usable in the target region')
-    .option('--write-rps <n>', 'PutParameter calls per second (its default quota is about 3; 0: no cap)', integer(0, 1000), 3);
+    .option(
+      '--write-rps <n>',
+      'PutParameter calls per second (its default quota is about 3; 0: no cap)',
+      integer(0, 1000),
+      3,
+    );
   addCommonOptions(addSourceOption(command), { multiRegion: false }).action(
     context.action(async (options: RestoreOptions) => {
-      if (options.overwrite && !options.apply) throw new UsageError('--overwrite only means something with --apply (plans always show the updates)');
+      if (options.overwrite && !options.apply)
+        throw new UsageError('--overwrite only means something with --apply (plans always show the updates)');
       if (options.plan && !options.apply) throw new UsageError('--plan applies a reviewed plan: use it with --apply');
       if (options.at && options.from !== 'latest') throw new UsageError('use either --at or --from, not both');
-      if (options.at && !parsePointInTime(options.at)) throw new UsageError(`--at '${options.at}' is not a date or time (2026-11-29, 2026-11-29T13:00Z)`);
+      if (options.at && !parsePointInTime(options.at))
+        throw new UsageError(`--at '${options.at}' is not a date or time (2026-11-29, 2026-11-29T13:00Z)`);
       if (options.sourceRegion) validateRegion(options.sourceRegion, '--source-region');
       if (options.planFile) await checkWritable(options.planFile, '--plan-file');
-      const common = await resolveCommon(options, context.environment, context.signal);
       const reviewedPlan = options.plan ? await readPlan(options.plan) : undefined;
-      const { logger } = context.start(options);
-      const targetRegion = singleRegion(common);
+      const { logger, where } = await context.openRegion(options);
+      const { region: targetRegion, ...shared } = where;
       // The plan JSON may take stdout; the plan for people then goes to stderr.
       const planOut = options.planFile === '-' ? context.stderr : context.stdout;
       const result = await runRestore({
-        env: common.env,
-        homeRegion: common.home?.region,
+        ...shared,
         targetRegion,
         sourceRegion: options.sourceRegion,
         from: parseSource(reviewedPlan ? reviewedPlan.from : (options.at ?? options.from)),
@@ -60,10 +80,7 @@ export function registerRestore(program: Command, context: CommandContext): void
         includeRunnerKeys: Boolean(options.includeRunnerKeys),
         reviewedPlan,
         kmsKeyId: options.kmsKeyId,
-        concurrency: options.concurrency,
         writesPerSecond: options.writeRps,
-        clientsFor: context.clientsFor(common.clientSettings),
-        listener: context.reporter(),
         onPlan: async (plan) => {
           for (const line of formatPlan(plan, { overwrite: Boolean(options.overwrite) })) planOut.write(`${line}\n`);
           await context.writeResult(options.planFile, plan, 'plan');
@@ -75,12 +92,18 @@ export function registerRestore(program: Command, context: CommandContext): void
         return ExitCode.Ok;
       }
       logger.info(
-        { event: 'restore-done', created: applied.created.length, updated: applied.updated.length, skipped: applied.skipped.length, failed: applied.failed.length },
+        {
+          event: 'restore-done',
+          created: applied.created.length,
+          updated: applied.updated.length,
+          skipped: applied.skipped.length,
+          failed: applied.failed.length,
+        },
         `restored into ${targetRegion}: ${applied.created.length} created, ${applied.updated.length} updated, ` +
           `${applied.skipped.length} updates skipped (no --overwrite), ${applied.failed.length} failed`,
       );
       if (applied.skipped.length) logger.info({ event: 'skipped' }, `skipped updates: ${applied.skipped.join(', ')}`);
-      const api = context.clientsFor(common.clientSettings)(targetRegion).stats.toJSON();
+      const api = where.clientsFor(targetRegion).stats.toJSON();
       await context.writeResult(options.summaryFile, { plan: result.plan.counts, ...applied, api });
       return applied.failed.length ? context.reportError(new RestoreFailedError(applied.failed)) : ExitCode.Ok;
     }),
@@ -93,7 +116,9 @@ async function readPlan(path: string): Promise<RestorePlan> {
   try {
     plan = JSON.parse(await readFile(path, 'utf8')) as Partial<RestorePlan>;
   } catch (error) {
-    throw new UsageError(`--plan ${path} cannot be read as a plan (${(error as NodeJS.ErrnoException).code ?? 'not JSON'})`);
+    throw new UsageError(
+      `--plan ${path} cannot be read as a plan (${(error as NodeJS.ErrnoException).code ?? 'not JSON'})`,
+    );
   }
   if (!plan || !Array.isArray(plan.entries) || typeof plan.from !== 'string' || typeof plan.backupSha256 !== 'string') {
     throw new UsageError(`--plan ${path} is not a plan written by restore --plan-file`);

@@ -4,7 +4,7 @@ import { ExitCode } from '../../errors';
 import { runVerify } from '../../run/verifyRun';
 import type { CommandContext } from '../context';
 import { formatVerifyFailures, formatVerifyReport } from '../format';
-import { addCommonOptions, addSourceOption, duration, resolveCommon, singleRegion, type CommonOptions } from '../options';
+import { addCommonOptions, addSourceOption, type CommonOptions, duration } from '../options';
 
 interface VerifyOptions extends CommonOptions {
   from?: string;
@@ -16,35 +16,40 @@ interface VerifyOptions extends CommonOptions {
 export function registerVerify(program: Command, context: CommandContext): void {
   const command = program
     .command('verify')
-    .description('check a stored backup (checksum, parse, count, environment); optionally drift against live SSM and the age of the newest backup')
-    .option('--against-live', 'report drift against SSM now: missing, extra, changed (by name, never values); missing and changed fail')
+    .description(
+      'check a stored backup (checksum, parse, count, environment); optionally drift against live SSM and ' +
+        'the age of the newest backup',
+    )
+    .option(
+      '--against-live',
+      'report drift against SSM now: missing, extra, changed (by name, never values); missing and changed fail',
+    )
     .option('--strict', 'with --against-live, parameters created since the backup (extra) fail too')
     .option('--max-age <duration>', 'also fail when the newest backup is older than this (e.g. 26h)', duration);
   addCommonOptions(addSourceOption(command), { multiRegion: false }).action(
     context.action(async (options: VerifyOptions) => {
-      const common = await resolveCommon(options, context.environment, context.signal);
-      const { logger } = context.start(options);
-      const region = singleRegion(common);
+      const { logger, where } = await context.openRegion(options);
       const report = await runVerify({
-        env: common.env,
-        homeRegion: common.home?.region,
-        region,
+        ...where,
         from: parseSource(options.from),
         againstLive: Boolean(options.againstLive),
         strict: Boolean(options.strict),
         maxAgeMs: options.maxAge,
-        concurrency: options.concurrency,
-        clientsFor: context.clientsFor(common.clientSettings),
-        listener: context.reporter(),
       });
       for (const line of formatVerifyReport(report)) context.stdout.write(`${line}\n`);
       await context.writeResult(options.summaryFile, report);
       if (report.failures.length) {
-        for (const problem of formatVerifyFailures(report, region)) logger.error({ event: 'verify-problem' }, problem);
+        for (const problem of formatVerifyFailures(report, where.region))
+          logger.error({ event: 'verify-problem' }, problem);
         return ExitCode.Failed;
       }
-      const extra = report.drift?.extra.length ? `, ${report.drift.extra.length} extra (not failing without --strict)` : '';
-      logger.info({ event: 'verified' }, `${report.origin} checks out${report.drift ? `, no missing or changed parameter${extra}` : ''}`);
+      const extra = report.drift?.extra.length
+        ? `, ${report.drift.extra.length} extra (not failing without --strict)`
+        : '';
+      logger.info(
+        { event: 'verified' },
+        `${report.origin} checks out${report.drift ? `, no missing or changed parameter${extra}` : ''}`,
+      );
       return ExitCode.Ok;
     }),
   );

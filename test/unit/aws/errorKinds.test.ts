@@ -1,6 +1,23 @@
-import { errorCodeOf, isConnectFailure, isThrottling, isTransient, toToolError, isAwsError } from '../../../src/aws/errorKinds';
+import {
+  errorCodeOf,
+  isAwsError,
+  isConnectFailure,
+  isThrottling,
+  isTransient,
+  toToolError,
+} from '../../../src/aws/errorKinds';
 import { scrubServiceMessage } from '../../../src/aws/redact';
-import { AwsCallError, ConfigurationError, ExitCode, IncompleteCaptureError, IntegrityError, InterruptedError, NoBackupError, UsageError, exitCodeOf } from '../../../src/errors';
+import {
+  AwsCallError,
+  ConfigurationError,
+  ExitCode,
+  exitCodeOf,
+  IncompleteCaptureError,
+  IntegrityError,
+  InterruptedError,
+  NoBackupError,
+  UsageError,
+} from '../../../src/errors';
 import { awsError } from '../support/mocks';
 
 describe('Function: isThrottling / isTransient', () => {
@@ -22,25 +39,39 @@ describe('Function: isThrottling / isTransient', () => {
 
 describe('Function: toToolError', () => {
   it('keeps code and status and scrubs echoed values', () => {
-    const error = toToolError('PutParameter', awsError('ValidationException', "Value 'p@ss word' at 'value' failed to satisfy constraint", 400));
+    const error = toToolError(
+      'PutParameter',
+      awsError('ValidationException', "Value 'p@ss word' at 'value' failed to satisfy constraint", 400),
+    );
     expect(error).toBeInstanceOf(AwsCallError);
-    expect(error.message).toBe("PutParameter failed: ValidationException (HTTP 400): Value [redacted] at 'value' failed to satisfy constraint");
+    expect(error.message).toBe(
+      "PutParameter failed: ValidationException (HTTP 400): Value [redacted] at 'value' failed to satisfy constraint",
+    );
     expect(isAwsError(error, 'ValidationException')).toBe(true);
   });
   it('maps missing credentials to a configuration error', () => {
-    expect(toToolError('X', awsError('CredentialsProviderError', 'Could not load credentials from any providers'))).toBeInstanceOf(ConfigurationError);
+    expect(
+      toToolError('X', awsError('CredentialsProviderError', 'Could not load credentials from any providers')),
+    ).toBeInstanceOf(ConfigurationError);
   });
   it('names the endpoint it could not connect to, in one line', () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 1 });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ECONNREFUSED',
+      address: '127.0.0.1',
+      port: 1,
+    });
     expect(isConnectFailure(refused)).toBe(true);
     expect(toToolError('GetCallerIdentity', refused).message).toBe(
       'GetCallerIdentity failed: ECONNREFUSED: cannot connect to 127.0.0.1:1: check --endpoint-url, AWS_ENDPOINT_URL and the network',
     );
-    const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND', hostname: 'nowhere.invalid' });
+    const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), {
+      code: 'ENOTFOUND',
+      hostname: 'nowhere.invalid',
+    });
     expect(toToolError('GetParameter', unknownHost).message).toMatch(/ENOTFOUND: cannot connect to nowhere.invalid/);
     expect(isConnectFailure(awsError('ThrottlingException'))).toBe(false);
   });
-  it('leaves the tool\'s own errors alone', () => {
+  it("leaves the tool's own errors alone", () => {
     const own = new IntegrityError('x');
     expect(toToolError('X', own)).toBe(own);
   });
@@ -65,7 +96,9 @@ describe('Function: errorCodeOf', () => {
   });
   it('falls back to the network code, then the HTTP status', () => {
     expect(errorCodeOf(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
-    expect(errorCodeOf(Object.assign(new Error('x'), { name: '403', $metadata: { httpStatusCode: 403 } }))).toBe('HTTP 403');
+    expect(errorCodeOf(Object.assign(new Error('x'), { name: '403', $metadata: { httpStatusCode: 403 } }))).toBe(
+      'HTTP 403',
+    );
     expect(errorCodeOf(new Error('x'))).toBe('UnknownError');
   });
 });
@@ -75,7 +108,9 @@ describe('Function: exitCodeOf', () => {
     expect(exitCodeOf(new UsageError('x'))).toBe(ExitCode.Usage);
     expect(exitCodeOf(new ConfigurationError('x'))).toBe(ExitCode.Usage);
     expect(exitCodeOf(new AwsCallError('Op', 'Code', 'm'))).toBe(ExitCode.Failed);
-    expect(exitCodeOf(new IncompleteCaptureError('us-west-2', [{ name: '/a', code: 'KMSDisabledException' }]))).toBe(ExitCode.Failed);
+    expect(exitCodeOf(new IncompleteCaptureError('us-west-2', [{ name: '/a', code: 'KMSDisabledException' }]))).toBe(
+      ExitCode.Failed,
+    );
     expect(exitCodeOf(new NoBackupError('x'))).toBe(ExitCode.Failed);
     expect(exitCodeOf(new InterruptedError('SIGINT'))).toBe(130);
     expect(exitCodeOf(new InterruptedError('SIGTERM'))).toBe(143);
@@ -83,8 +118,12 @@ describe('Function: exitCodeOf', () => {
     expect(exitCodeOf(new Error('bug'))).toBe(ExitCode.Failed);
   });
   it('names what is missing from an incomplete capture', () => {
-    const error = new IncompleteCaptureError('us-west-2', [{ name: '/a/dev/locked', code: 'KMSAccessDeniedException' }]);
-    expect(error.message).toBe('incomplete capture in us-west-2: 1 could not be decrypted: /a/dev/locked (KMSAccessDeniedException)');
+    const error = new IncompleteCaptureError('us-west-2', [
+      { name: '/a/dev/locked', code: 'KMSAccessDeniedException' },
+    ]);
+    expect(error.message).toBe(
+      'incomplete capture in us-west-2: 1 could not be decrypted: /a/dev/locked (KMSAccessDeniedException)',
+    );
     expect(error.name).toBe('IncompleteCaptureError');
   });
 });

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { freePort } from '../../../scripts/lib/moto';
 import { createRegionClients } from '../../../src/aws/clients';
 import { replayableBody } from '../../../src/aws/replayableBody';
 import { AwsCallError, ConfigurationError, InterruptedError } from '../../../src/errors';
-import { createServer as createTcpServer, type Socket } from 'node:net';
-import { freePort } from '../../../scripts/lib/moto';
 
 /**
  * The retry plugin on a real SDK client with its real middleware stack, against a loopback server
@@ -28,15 +28,25 @@ function scriptedServer(script: (n: number) => { status: number; type?: string; 
   });
   return {
     requests: () => requests,
-    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`))),
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+      ),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 const fastPolicy = { retries: 4, baseDelayMs: 1, maxDelayMs: 5 };
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 
-async function withServer(script: Parameters<typeof scriptedServer>[0], run: (endpoint: string, requests: () => number) => Promise<void>) {
+async function withServer(
+  script: Parameters<typeof scriptedServer>[0],
+  run: (endpoint: string, requests: () => number) => Promise<void>,
+) {
   const server = scriptedServer(script);
   const endpoint = await server.start();
   try {
@@ -47,7 +57,13 @@ async function withServer(script: Parameters<typeof scriptedServer>[0], run: (en
 }
 
 function clients(endpoint: string, onRetry = jest.fn()) {
-  const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 2, maxRps: 0, retryPolicy: fastPolicy, onRetry });
+  const c = createRegionClients('us-west-2', {
+    endpointUrl: endpoint,
+    concurrency: 2,
+    maxRps: 0,
+    retryPolicy: fastPolicy,
+    onRetry,
+  });
   // createRegionClients leaves credentials to the default chain; give the test its own.
   c.ssm.config.credentials = async () => credentials;
   return c;
@@ -63,9 +79,17 @@ describe('Middleware: retryPlugin', () => {
         const out = await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }));
         expect(out.Parameter?.Name).toBe('/a/dev/x');
         expect(requests()).toBe(4);
-        expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 4 }, retries: { GetParameter: 3 }, throttled: 3 });
+        expect(c.stats.toJSON()).toMatchObject({
+          calls: { GetParameter: 4 },
+          retries: { GetParameter: 3 },
+          throttled: 3,
+        });
         expect(onRetry).toHaveBeenCalledTimes(3);
-        expect(onRetry.mock.calls[0][0]).toMatchObject({ operation: 'GetParameter', throttled: true, code: 'ThrottlingException' });
+        expect(onRetry.mock.calls[0][0]).toMatchObject({
+          operation: 'GetParameter',
+          throttled: true,
+          code: 'ThrottlingException',
+        });
       },
     );
   });
@@ -82,7 +106,7 @@ describe('Middleware: retryPlugin', () => {
     );
   });
 
-  it('retries 5xx and gives up after the policy\'s retries with a named error', async () => {
+  it("retries 5xx and gives up after the policy's retries with a named error", async () => {
     await withServer(
       () => ({ status: 503, type: 'ServiceUnavailable', message: 'try later' }),
       async (endpoint, requests) => {
@@ -101,7 +125,9 @@ describe('Middleware: retryPlugin', () => {
       () => ({ status: 400, type: 'ParameterNotFound', message: 'not found' }),
       async (endpoint, requests) => {
         const c = clients(endpoint);
-        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toMatchObject({ code: 'ParameterNotFound' });
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toMatchObject({
+          code: 'ParameterNotFound',
+        });
         expect(requests()).toBe(1);
       },
     );
@@ -109,10 +135,16 @@ describe('Middleware: retryPlugin', () => {
 
   it('scrubs values the service echoes back out of the error message', async () => {
     await withServer(
-      () => ({ status: 400, type: 'ValidationException', message: "1 validation error detected: Value 'hunter2-secret' at 'value' failed to satisfy constraint" }),
+      () => ({
+        status: 400,
+        type: 'ValidationException',
+        message: "1 validation error detected: Value 'hunter2-secret' at 'value' failed to satisfy constraint",
+      }),
       async (endpoint) => {
         const c = clients(endpoint);
-        const error = (await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e)) as Error;
+        const error = (await c.ssm
+          .send(new GetParameterCommand({ Name: '/a/dev/x' }))
+          .catch((e: unknown) => e)) as Error;
         expect(error.message).toMatch(/ValidationException/);
         expect(error.message).not.toContain('hunter2-secret');
         expect(JSON.stringify(error)).not.toContain('hunter2-secret');
@@ -125,11 +157,20 @@ describe('Middleware: retryPlugin', () => {
     await withServer(
       () => ({ status: 200 }),
       async (endpoint, requests) => {
-        const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 1, maxRps: 0, retryPolicy: fastPolicy });
+        const c = createRegionClients('us-west-2', {
+          endpointUrl: endpoint,
+          concurrency: 1,
+          maxRps: 0,
+          retryPolicy: fastPolicy,
+        });
         c.ssm.config.credentials = async () => {
-          throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+          throw Object.assign(new Error('Could not load credentials from any providers'), {
+            name: 'CredentialsProviderError',
+          });
         };
-        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(ConfigurationError);
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(
+          ConfigurationError,
+        );
         expect(requests()).toBe(0);
       },
     );
@@ -150,10 +191,19 @@ describe('Deadlines: no call can hang', () => {
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const onRetry = jest.fn();
-      const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 1, maxRps: 0, requestTimeoutSeconds: 1, retryPolicy: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, onRetry });
+      const c = createRegionClients('us-west-2', {
+        endpointUrl: endpoint,
+        concurrency: 1,
+        maxRps: 0,
+        requestTimeoutSeconds: 1,
+        retryPolicy: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 },
+        onRetry,
+      });
       c.ssm.config.credentials = async () => credentials;
       const started = Date.now();
-      const error = (await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e)) as AwsCallError;
+      const error = (await c.ssm
+        .send(new GetParameterCommand({ Name: '/a/dev/x' }))
+        .catch((e: unknown) => e)) as AwsCallError;
       expect(error).toBeInstanceOf(AwsCallError);
       expect(error.message).toMatch(/^GetParameter failed: (TimeoutError|ETIMEDOUT)/);
       expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 3 }, retries: { GetParameter: 2 } });
@@ -170,11 +220,18 @@ describe('Deadlines: no call can hang', () => {
     const port = await freePort();
     const onRetry = jest.fn();
     // The default policy (10 retries, up to 20 s apart) would take minutes; a refused connection must not.
-    const c = createRegionClients('us-west-2', { endpointUrl: `http://127.0.0.1:${port}`, concurrency: 1, maxRps: 0, onRetry });
+    const c = createRegionClients('us-west-2', {
+      endpointUrl: `http://127.0.0.1:${port}`,
+      concurrency: 1,
+      maxRps: 0,
+      onRetry,
+    });
     c.ssm.config.credentials = async () => credentials;
     const started = Date.now();
     const error = (await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e)) as Error;
-    expect(error.message).toBe(`GetParameter failed: ECONNREFUSED: cannot connect to 127.0.0.1:${port}: check --endpoint-url, AWS_ENDPOINT_URL and the network`);
+    expect(error.message).toBe(
+      `GetParameter failed: ECONNREFUSED: cannot connect to 127.0.0.1:${port}: check --endpoint-url, AWS_ENDPOINT_URL and the network`,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 3 } });
     expect(onRetry.mock.calls[0][0]).toMatchObject({ attempt: 1, maxAttempts: 3, code: 'ECONNREFUSED' });
@@ -196,10 +253,14 @@ describe('Deadlines: no call can hang', () => {
         });
         c.ssm.config.credentials = async () => credentials;
         const started = Date.now();
-        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(InterruptedError);
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(
+          InterruptedError,
+        );
         expect(Date.now() - started).toBeLessThan(5_000);
         expect(requests()).toBe(1);
-        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(InterruptedError);
+        await expect(c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(
+          InterruptedError,
+        );
         expect(requests()).toBe(1);
       },
     );
@@ -215,16 +276,34 @@ describe('Function: replayableBody', () => {
       req.on('end', () => {
         received.push(Buffer.concat(parts).toString());
         res.writeHead(received.length === 1 ? 503 : 200, { 'content-type': 'application/xml' });
-        res.end(received.length === 1 ? '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' : '');
+        res.end(
+          received.length === 1
+            ? '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>'
+            : '',
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 1, maxRps: 0, retryPolicy: fastPolicy });
+      const c = createRegionClients('us-west-2', {
+        endpointUrl: endpoint,
+        concurrency: 1,
+        maxRps: 0,
+        retryPolicy: fastPolicy,
+      });
       c.s3.config.credentials = async () => credentials;
       const chunks = [Buffer.from('{"a":'), Buffer.from('1}')];
-      await c.s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: replayableBody(chunks), ContentLength: 7, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: createHash('sha256').update('{"a":1}').digest('base64') }));
+      await c.s3.send(
+        new PutObjectCommand({
+          Bucket: 'b',
+          Key: 'k',
+          Body: replayableBody(chunks),
+          ContentLength: 7,
+          ChecksumAlgorithm: 'SHA256',
+          ChecksumSHA256: createHash('sha256').update('{"a":1}').digest('base64'),
+        }),
+      );
       expect(received).toEqual(['{"a":1}', '{"a":1}']);
       expect(c.stats.toJSON()).toMatchObject({ calls: { PutObject: 2 }, retries: { PutObject: 1 }, throttled: 1 });
     } finally {

@@ -11,7 +11,13 @@ const parameters: BackedUpParameter[] = [
 
 describe('Function: buildDocument', () => {
   it('has the compatible top-level fields and format 2 additions', () => {
-    const doc = buildDocument({ env: 'dev', region: 'us-west-2', accountId: '123456789012', startedAt: at, parameters });
+    const doc = buildDocument({
+      env: 'dev',
+      region: 'us-west-2',
+      accountId: '123456789012',
+      startedAt: at,
+      parameters,
+    });
     expect(doc).toEqual({
       backup_date: '2026-11-29',
       backup_timestamp: '20261129_130005',
@@ -28,7 +34,9 @@ describe('Function: buildDocument', () => {
 
 describe('Function: encodeDocument', () => {
   it('gives the SHA-256 of exactly the bytes it returns', () => {
-    const encoded = encodeDocument(buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: at, parameters }));
+    const encoded = encodeDocument(
+      buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: at, parameters }),
+    );
     const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
     expect(encoded.sha256Hex).toBe(createHash('sha256').update(Buffer.concat(encoded.chunks)).digest('hex'));
     expect(Buffer.from(encoded.sha256Base64, 'base64').toString('hex')).toBe(encoded.sha256Hex);
@@ -37,7 +45,13 @@ describe('Function: encodeDocument', () => {
 
 describe('Function: encodeDocument with releaseParameters', () => {
   it('writes one parameter per line and drops each parameter once encoded', () => {
-    const owned = buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: at, parameters: parameters.map((p) => ({ ...p })) });
+    const owned = buildDocument({
+      env: 'dev',
+      region: 'us-west-2',
+      accountId: '1',
+      startedAt: at,
+      parameters: parameters.map((p) => ({ ...p })),
+    });
     const expected = structuredClone(owned);
     const encoded = encodeDocument(owned, { releaseParameters: true });
     expect(owned.parameters).toEqual([]);
@@ -54,8 +68,24 @@ describe('Function: encodeDocument with releaseParameters', () => {
 });
 
 describe('Function: decodeDocument', () => {
-  it('reads the old collector\'s format (no format_version, no region)', () => {
-    const old = JSON.stringify({ backup_date: '2025-10-01', backup_timestamp: '20251001_130000', environment: 'dev', parameter_count: 1, parameters: [{ Name: '/a/dev/x', Type: 'String', Value: 'v', Version: 1, LastModifiedDate: '2025-09-01T00:00:00+00:00', ARN: 'arn', DataType: 'text' }] });
+  it("reads the old collector's format (no format_version, no region)", () => {
+    const old = JSON.stringify({
+      backup_date: '2025-10-01',
+      backup_timestamp: '20251001_130000',
+      environment: 'dev',
+      parameter_count: 1,
+      parameters: [
+        {
+          Name: '/a/dev/x',
+          Type: 'String',
+          Value: 'v',
+          Version: 1,
+          LastModifiedDate: '2025-09-01T00:00:00+00:00',
+          ARN: 'arn',
+          DataType: 'text',
+        },
+      ],
+    });
     const doc = decodeDocument(old, 'old.json');
     expect(doc.format_version).toBeUndefined();
     expect(doc.parameters[0]!.Name).toBe('/a/dev/x');
@@ -64,10 +94,26 @@ describe('Function: decodeDocument', () => {
   it.each([
     ['not JSON', '{"parameters": [', /not valid JSON/],
     ['no parameters', '{"backup_date":"d"}', /no parameters array/],
-    ['missing environment', '{"backup_date":"d","backup_timestamp":"t","parameters":[],"parameter_count":0}', /environment is missing/],
-    ['count mismatch', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":2}', /parameter_count says 2 but the document holds 0/],
-    ['bad parameter', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}', /parameters\[0\] \(\/a\)/],
-    ['newer format', '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":0,"format_version":9}', /format_version 9/],
+    [
+      'missing environment',
+      '{"backup_date":"d","backup_timestamp":"t","parameters":[],"parameter_count":0}',
+      /environment is missing/,
+    ],
+    [
+      'count mismatch',
+      '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":2}',
+      /parameter_count says 2 but the document holds 0/,
+    ],
+    [
+      'bad parameter',
+      '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}',
+      /parameters\[0\] \(\/a\)/,
+    ],
+    [
+      'newer format',
+      '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[],"parameter_count":0,"format_version":9}',
+      /format_version 9/,
+    ],
     [
       'a duplicate name',
       '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameter_count":3,"parameters":[' +
@@ -80,7 +126,8 @@ describe('Function: decodeDocument', () => {
   });
 
   it('never puts a value into its messages', () => {
-    const body = '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}';
+    const body =
+      '{"backup_date":"d","backup_timestamp":"t","environment":"dev","parameters":[{"Name":"/a","Type":"Nope","Value":"secret-zz"}],"parameter_count":1}';
     let error: unknown;
     try {
       decodeDocument(body, 'x.json');
@@ -98,7 +145,10 @@ describe('Property: encode then decode', () => {
     {
       Name: fc.stringMatching(/^\/[a-zA-Z0-9_.\-/]{1,60}$/),
       Type: fc.constantFrom('String' as const, 'StringList' as const, 'SecureString' as const),
-      Value: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 5 }).map((items) => items.join(','))),
+      Value: fc.oneof(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.array(fc.string({ maxLength: 10 }), { maxLength: 5 }).map((items) => items.join(',')),
+      ),
       Version: fc.integer({ min: 1, max: 100 }),
       Description: fc.string({ unit: 'grapheme', maxLength: 40 }),
       Tier: fc.constantFrom('Standard' as const, 'Advanced' as const, 'Intelligent-Tiering' as const),
@@ -110,11 +160,21 @@ describe('Property: encode then decode', () => {
 
   it('is the identity for arbitrary parameters (names unique, as in every backup)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(parameterArb, { maxLength: 20, selector: (p) => p.Name }), fc.constantFrom('dev', 'prod', 'qa.1'), (params, env) => {
-        const doc = buildDocument({ env, region: 'us-west-2', accountId: '123456789012', startedAt: at, parameters: params });
-        const decoded = decodeDocument(Buffer.concat(encodeDocument(doc).chunks), 'prop');
-        expect(decoded).toEqual(doc);
-      }),
+      fc.property(
+        fc.uniqueArray(parameterArb, { maxLength: 20, selector: (p) => p.Name }),
+        fc.constantFrom('dev', 'prod', 'qa.1'),
+        (params, env) => {
+          const doc = buildDocument({
+            env,
+            region: 'us-west-2',
+            accountId: '123456789012',
+            startedAt: at,
+            parameters: params,
+          });
+          const decoded = decodeDocument(Buffer.concat(encodeDocument(doc).chunks), 'prop');
+          expect(decoded).toEqual(doc);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -13,11 +13,19 @@ import { regionClients, resetMocks, s3Mock } from '../support/mocks';
 
 beforeEach(resetMocks);
 
-const doc = buildDocument({ env: 'dev', region: 'us-west-2', accountId: '1', startedAt: new Date('2026-11-29T13:00:00Z'), parameters: [{ Name: '/dev/a', Type: 'String', Value: 'v' }] });
+const doc = buildDocument({
+  env: 'dev',
+  region: 'us-west-2',
+  accountId: '1',
+  startedAt: new Date('2026-11-29T13:00:00Z'),
+  parameters: [{ Name: '/dev/a', Type: 'String', Value: 'v' }],
+});
 const encoded = encodeDocument(doc);
 const store = () => new BackupStore(regionClients().s3, 'bucket');
 const serve = (body: Buffer, sha256?: string) =>
-  s3Mock.on(GetObjectCommand, { Key: 'k.json' }).callsFake(() => ({ Body: sdkStreamMixin(Readable.from([body])), ChecksumSHA256: sha256 }));
+  s3Mock
+    .on(GetObjectCommand, { Key: 'k.json' })
+    .callsFake(() => ({ Body: sdkStreamMixin(Readable.from([body])), ChecksumSHA256: sha256 }));
 
 describe('Function: parseSource', () => {
   it('reads latest, keys and files', () => {
@@ -41,7 +49,9 @@ describe('Function: loadBackup', () => {
   it('refuses bytes that do not match the stored SHA-256', async () => {
     const damaged = Buffer.from(Buffer.concat(encoded.chunks).toString().replace('"v"', '"w"'));
     serve(damaged, encoded.sha256Base64);
-    await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store())).rejects.toThrow(/is damaged: its bytes do not match/);
+    await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store())).rejects.toThrow(
+      /is damaged: its bytes do not match/,
+    );
   });
 
   it('refuses a format-2 object without a SHA-256 (replaced outside the tool)', async () => {
@@ -54,15 +64,23 @@ describe('Function: loadBackup', () => {
     await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'prod', store())).rejects.toThrow(ConfigurationError);
   });
 
-  it('reads the old collector\'s files, which have no checksum', async () => {
+  it("reads the old collector's files, which have no checksum", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-'));
     const path = join(dir, 'old.json');
-    const old = { backup_date: '2025-10-01', backup_timestamp: '20251001_130000', environment: 'dev', parameter_count: 1, parameters: [{ Name: '/dev/a', Type: 'SecureString', Value: 's' }] };
+    const old = {
+      backup_date: '2025-10-01',
+      backup_timestamp: '20251001_130000',
+      environment: 'dev',
+      parameter_count: 1,
+      parameters: [{ Name: '/dev/a', Type: 'SecureString', Value: 's' }],
+    };
     writeFileSync(path, JSON.stringify(old));
     const loaded = await loadBackup({ kind: 'file', path }, 'dev');
     expect(loaded).toMatchObject({ checksum: 'not-applicable', origin: `file:${path}` });
     expect(loaded.sha256Hex).toBe(createHash('sha256').update(JSON.stringify(old)).digest('hex'));
-    await expect(loadBackup({ kind: 'file', path: join(dir, 'missing.json') }, 'dev')).rejects.toThrow(/cannot read file:.*ENOENT/);
+    await expect(loadBackup({ kind: 'file', path: join(dir, 'missing.json') }, 'dev')).rejects.toThrow(
+      /cannot read file:.*ENOENT/,
+    );
   });
 });
 
@@ -78,7 +96,10 @@ describe('Function: parsePointInTime', () => {
 
   it('makes parseSource tell times, keys and files apart', () => {
     expect(parseSource('2026-11-29')).toMatchObject({ kind: 'at', text: '2026-11-29' });
-    expect(parseSource('2026-11-29/ssm-backup-dev-20261129_130000-abcd1234.json')).toEqual({ kind: 'key', key: '2026-11-29/ssm-backup-dev-20261129_130000-abcd1234.json' });
+    expect(parseSource('2026-11-29/ssm-backup-dev-20261129_130000-abcd1234.json')).toEqual({
+      kind: 'key',
+      key: '2026-11-29/ssm-backup-dev-20261129_130000-abcd1234.json',
+    });
     expect(() => parseSource('yesterday', '--to')).toThrow(/--to 'yesterday' is not latest, a date or time/);
   });
 });
@@ -104,13 +125,15 @@ describe('Function: chooseBackupAt', () => {
 
   it('refuses a time before the first backup, naming the oldest', () => {
     expect(() => at('2026-11-28T12:00Z')).toThrow(NoBackupError);
-    expect(() => at('2026-11-28T12:00Z')).toThrow(/no backup in s3:\/\/b was taken at or before 2026-11-28T12:00:00.000Z \(the oldest is 2026-11-28\/ssm-backup-dev-20261128_130000.json\)/);
+    expect(() => at('2026-11-28T12:00Z')).toThrow(
+      /no backup in s3:\/\/b was taken at or before 2026-11-28T12:00:00.000Z \(the oldest is 2026-11-28\/ssm-backup-dev-20261128_130000.json\)/,
+    );
     expect(() => chooseBackupAt([], new Date(), 's3://b')).toThrow(/it holds none/);
   });
 
   it("refuses another environment's key", async () => {
-    await expect(resolveKey({ kind: 'key', key: '2026-11-29/ssm-backup-prod-20261129_130000-aaaa0000.json' }, 'dev', store())).rejects.toThrow(
-      /is a backup of environment 'prod', not 'dev'/,
-    );
+    await expect(
+      resolveKey({ kind: 'key', key: '2026-11-29/ssm-backup-prod-20261129_130000-aaaa0000.json' }, 'dev', store()),
+    ).rejects.toThrow(/is a backup of environment 'prod', not 'dev'/);
   });
 });

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
 import { createLogger } from '../../../src/cli/logger';
+import { main } from '../../../src/cli/main';
 import { ExitCode } from '../../../src/errors';
 
 async function run(...args: string[]) {
@@ -47,7 +47,10 @@ describe('Function: createLogger', () => {
     const lines: string[] = [];
     sink.on('data', (d) => lines.push(String(d)));
     const logger = createLogger(format, 'debug', sink);
-    logger.info({ Value: 'SECRET-1', parameter: { Name: '/a', Value: 'SECRET-2' }, parameters: [{ Value: 'SECRET-3' }] }, 'hello');
+    logger.info(
+      { Value: 'SECRET-1', parameter: { Name: '/a', Value: 'SECRET-2' }, parameters: [{ Value: 'SECRET-3' }] },
+      'hello',
+    );
     const text = lines.join('');
     expect(text).toContain('hello');
     expect(text).not.toMatch(/SECRET-\d/);

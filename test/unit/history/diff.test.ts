@@ -1,14 +1,8 @@
 import { diffFingerprints, fieldChanges, fingerprint, fingerprintAll, ValueHasher } from '../../../src/history/diff';
 import type { BackedUpParameter } from '../../../src/types';
+import { backedUp } from '../support/mocks';
 
-const p = (name: string, extra: Partial<BackedUpParameter> = {}): BackedUpParameter => ({
-  Name: name,
-  Type: 'String',
-  Value: `SECRET-${name}`,
-  Tier: 'Standard',
-  DataType: 'text',
-  ...extra,
-});
+const p = backedUp;
 
 describe('Class: ValueHasher', () => {
   it('never gives back the value, and gives equal values equal hashes within a run', () => {
@@ -32,11 +26,19 @@ describe('Function: fieldChanges', () => {
   const f = (extra: Partial<BackedUpParameter>) => fingerprint(p('/a/dev/x', extra), hasher);
 
   it('finds nothing between equal parameters, absent and empty alike', () => {
-    expect(fieldChanges(f({ Description: undefined, Tier: 'Intelligent-Tiering' }), f({ Description: '', Tier: 'Standard' }))).toEqual([]);
+    expect(
+      fieldChanges(
+        f({ Description: undefined, Tier: 'Intelligent-Tiering' }),
+        f({ Description: '', Tier: 'Standard' }),
+      ),
+    ).toEqual([]);
   });
 
   it('carries old and new for metadata that is not secret, and only hashes for the value', () => {
-    const changes = fieldChanges(f({ Description: 'old' }), f({ Value: 'SECRET-new', Description: 'new', Tier: 'Advanced', Type: 'SecureString' }));
+    const changes = fieldChanges(
+      f({ Description: 'old' }),
+      f({ Value: 'SECRET-new', Description: 'new', Tier: 'Advanced', Type: 'SecureString' }),
+    );
     expect(changes.map((c) => c.field)).toEqual(['value', 'type', 'description', 'tier']);
     expect(changes[2]).toEqual({ field: 'description', from: 'old', to: 'new' });
     expect(JSON.stringify(changes)).not.toContain('SECRET-');
@@ -44,8 +46,12 @@ describe('Function: fieldChanges', () => {
 
   it('compares policies as JSON and names them, and the KMS key when both sides have one', () => {
     const policy = (text: string) => f({ Policies: [{ PolicyText: text }] });
-    expect(fieldChanges(policy('{"Type":"Expiration", "Version":"1.0"}'), policy('{"Type":"Expiration","Version":"1.0"}'))).toEqual([]);
-    expect(fieldChanges(policy('{"Type":"Expiration"}'), policy('{"Type":"NoChangeNotification"}'))).toEqual([{ field: 'policies' }]);
+    expect(
+      fieldChanges(policy('{"Type":"Expiration", "Version":"1.0"}'), policy('{"Type":"Expiration","Version":"1.0"}')),
+    ).toEqual([]);
+    expect(fieldChanges(policy('{"Type":"Expiration"}'), policy('{"Type":"NoChangeNotification"}'))).toEqual([
+      { field: 'policies' },
+    ]);
     const key = (keyId?: string) => f({ Type: 'SecureString', ...(keyId ? { KeyId: keyId } : {}) });
     expect(fieldChanges(key('alias/a'), key('alias/b'))).toEqual([{ field: 'kms-key' }]);
     expect(fieldChanges(key('alias/a'), key())).toEqual([]);
@@ -63,7 +69,9 @@ describe('Function: fieldChanges', () => {
       { Key: 'b', Value: '2' },
     ]);
     expect(fieldChanges(ab, ba)).toEqual([]);
-    expect(fieldChanges(tags([{ Key: 'a', Value: '1' }]), tags([{ Key: 'a', Value: '2' }]))).toEqual([{ field: 'tags' }]);
+    expect(fieldChanges(tags([{ Key: 'a', Value: '1' }]), tags([{ Key: 'a', Value: '2' }]))).toEqual([
+      { field: 'tags' },
+    ]);
   });
 });
 
@@ -71,7 +79,10 @@ describe('Function: diffFingerprints', () => {
   it('names what was added, removed and changed, sorted, never values', () => {
     const hasher = new ValueHasher();
     const before = fingerprintAll([p('/a/dev/keep'), p('/a/dev/gone'), p('/a/dev/edit')], hasher);
-    const after = fingerprintAll([p('/a/dev/new'), p('/a/dev/keep'), p('/a/dev/edit', { Value: 'SECRET-edited' })], hasher);
+    const after = fingerprintAll(
+      [p('/a/dev/new'), p('/a/dev/keep'), p('/a/dev/edit', { Value: 'SECRET-edited' })],
+      hasher,
+    );
     const entries = diffFingerprints(before, after);
     expect(entries.map((e) => [e.kind, e.name])).toEqual([
       ['changed', '/a/dev/edit'],

@@ -2,15 +2,38 @@ import { AddTagsToResourceCommand, PutParameterCommand, RemoveTagsFromResourceCo
 import { applyPlan, policiesInput } from '../../../src/restore/apply';
 import { planRestore } from '../../../src/restore/plan';
 import type { BackedUpParameter } from '../../../src/types';
-import { awsError, regionClients, resetMocks, ssmMock } from '../support/mocks';
+import { awsError, backedUp, regionClients, resetMocks, ssmMock } from '../support/mocks';
 
 beforeEach(resetMocks);
 
-const p = (name: string, extra: Partial<BackedUpParameter> = {}): BackedUpParameter => ({ Name: name, Type: 'String', Value: `SECRET-${name}`, Tier: 'Standard', DataType: 'text', ...extra });
+const p = backedUp;
 
-function apply(backup: BackedUpParameter[], live: BackedUpParameter[], overrides: Partial<Parameters<typeof applyPlan>[0]> = {}) {
-  const plan = planRestore({ environment: 'dev', source: 'x', from: 'k', backupSha256: 'h', backup, live, sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '123456789012' });
-  return applyPlan({ ssm: regionClients().ssm, plan, backup, live, overwrite: false, writesPerSecond: 100, concurrency: 2, ...overrides });
+function apply(
+  backup: BackedUpParameter[],
+  live: BackedUpParameter[],
+  overrides: Partial<Parameters<typeof applyPlan>[0]> = {},
+) {
+  const plan = planRestore({
+    environment: 'dev',
+    source: 'x',
+    from: 'k',
+    backupSha256: 'h',
+    backup,
+    live,
+    sourceRegion: 'us-west-2',
+    targetRegion: 'us-west-2',
+    accountId: '123456789012',
+  });
+  return applyPlan({
+    ssm: regionClients().ssm,
+    plan,
+    backup,
+    live,
+    overwrite: false,
+    writesPerSecond: 100,
+    concurrency: 2,
+    ...overrides,
+  });
 }
 
 describe('Function: applyPlan', () => {
@@ -22,7 +45,13 @@ describe('Function: applyPlan', () => {
       Description: 'd',
       Tier: 'Advanced',
       AllowedPattern: '^S',
-      Policies: [{ PolicyText: '{"Type":"Expiration","Version":"1.0","Attributes":{"Timestamp":"2030-01-01T00:00:00Z"}}', PolicyType: 'Expiration', PolicyStatus: 'Pending' }],
+      Policies: [
+        {
+          PolicyText: '{"Type":"Expiration","Version":"1.0","Attributes":{"Timestamp":"2030-01-01T00:00:00Z"}}',
+          PolicyType: 'Expiration',
+          PolicyStatus: 'Pending',
+        },
+      ],
       Tags: [{ Key: 'team', Value: 'platform' }],
     });
     const result = await apply([created, p('/dev/changed', { Description: 'new' })], [p('/dev/changed')]);
@@ -49,19 +78,33 @@ describe('Function: applyPlan', () => {
     ssmMock.on(PutParameterCommand).resolves({});
     ssmMock.on(AddTagsToResourceCommand).resolves({});
     ssmMock.on(RemoveTagsFromResourceCommand).resolves({});
-    const result = await apply([p('/dev/x', { Description: 'new', Tags: [{ Key: 'a', Value: '1' }] })], [p('/dev/x', { Tags: [{ Key: 'old', Value: '0' }] })], { overwrite: true });
+    const result = await apply(
+      [p('/dev/x', { Description: 'new', Tags: [{ Key: 'a', Value: '1' }] })],
+      [p('/dev/x', { Tags: [{ Key: 'old', Value: '0' }] })],
+      { overwrite: true },
+    );
 
     expect(result.updated).toEqual(['/dev/x']);
     const put = ssmMock.commandCalls(PutParameterCommand)[0]!.args[0].input;
     expect(put).toMatchObject({ Overwrite: true, Description: 'new' });
     expect(put.Tags).toBeUndefined();
-    expect(ssmMock.commandCalls(RemoveTagsFromResourceCommand)[0]!.args[0].input).toEqual({ ResourceType: 'Parameter', ResourceId: '/dev/x', TagKeys: ['old'] });
-    expect(ssmMock.commandCalls(AddTagsToResourceCommand)[0]!.args[0].input).toEqual({ ResourceType: 'Parameter', ResourceId: '/dev/x', Tags: [{ Key: 'a', Value: '1' }] });
+    expect(ssmMock.commandCalls(RemoveTagsFromResourceCommand)[0]!.args[0].input).toEqual({
+      ResourceType: 'Parameter',
+      ResourceId: '/dev/x',
+      TagKeys: ['old'],
+    });
+    expect(ssmMock.commandCalls(AddTagsToResourceCommand)[0]!.args[0].input).toEqual({
+      ResourceType: 'Parameter',
+      ResourceId: '/dev/x',
+      Tags: [{ Key: 'a', Value: '1' }],
+    });
   });
 
   it('goes on past a failed parameter and names it with the error code only', async () => {
     ssmMock.on(PutParameterCommand).resolves({});
-    ssmMock.on(PutParameterCommand, { Name: '/dev/b' }).rejects(awsError('ValidationException', "Value 'SECRET-/dev/b' failed to satisfy constraint"));
+    ssmMock
+      .on(PutParameterCommand, { Name: '/dev/b' })
+      .rejects(awsError('ValidationException', "Value 'SECRET-/dev/b' failed to satisfy constraint"));
     const result = await apply([p('/dev/a'), p('/dev/b'), p('/dev/c')], []);
     expect(result.created).toEqual(['/dev/a', '/dev/c']);
     expect(result.failed).toEqual([{ name: '/dev/b', code: 'ValidationException' }]);
@@ -75,7 +118,11 @@ describe('Function: applyPlan', () => {
       starts.push(Date.now());
       return {};
     });
-    await apply(Array.from({ length: 7 }, (_, i) => p(`/dev/p${i}`)), [], { writesPerSecond: 3, concurrency: 4 });
+    await apply(
+      Array.from({ length: 7 }, (_, i) => p(`/dev/p${i}`)),
+      [],
+      { writesPerSecond: 3, concurrency: 4 },
+    );
     expect(starts).toHaveLength(7);
     // 7 writes at 3 per second need at least two full windows.
     expect(starts[6]! - starts[0]!).toBeGreaterThanOrEqual(1900);

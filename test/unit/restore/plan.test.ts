@@ -1,10 +1,10 @@
+import { formatPlan } from '../../../src/cli/format';
 import { differences } from '../../../src/restore/compare';
 import { chooseKey } from '../../../src/restore/kms';
-import { formatPlan } from '../../../src/cli/format';
 import { planChanges, planRestore, type RestorePlan } from '../../../src/restore/plan';
-import type { BackedUpParameter } from '../../../src/types';
+import { backedUp } from '../support/mocks';
 
-const p = (name: string, extra: Partial<BackedUpParameter> = {}): BackedUpParameter => ({ Name: name, Type: 'String', Value: `SECRET-${name}`, Tier: 'Standard', DataType: 'text', ...extra });
+const p = backedUp;
 
 describe('Function: differences', () => {
   it('finds nothing between equal parameters, treating absent and empty alike', () => {
@@ -13,15 +13,51 @@ describe('Function: differences', () => {
   });
 
   it('names every differing field, never the values', () => {
-    const backup = p('/a', { Description: 'd1', Tier: 'Advanced', AllowedPattern: '^x', DataType: 'aws:ec2:image', Policies: [{ PolicyText: '{"Type":"Expiration"}' }], Tags: [{ Key: 'k', Value: 'v' }] });
+    const backup = p('/a', {
+      Description: 'd1',
+      Tier: 'Advanced',
+      AllowedPattern: '^x',
+      DataType: 'aws:ec2:image',
+      Policies: [{ PolicyText: '{"Type":"Expiration"}' }],
+      Tags: [{ Key: 'k', Value: 'v' }],
+    });
     const live = p('/a', { Value: 'other', Type: 'SecureString', Description: 'd2', Tags: [] });
-    expect(differences(backup, live)).toEqual(['value', 'type', 'description', 'tier', 'allowed-pattern', 'data-type', 'policies', 'tags']);
+    expect(differences(backup, live)).toEqual([
+      'value',
+      'type',
+      'description',
+      'tier',
+      'allowed-pattern',
+      'data-type',
+      'policies',
+      'tags',
+    ]);
   });
 
   it('compares policies as JSON, and tags only when the backup has them', () => {
-    expect(differences(p('/a', { Policies: [{ PolicyText: '{"Type":"Expiration", "Version":"1.0"}' }] }), p('/a', { Policies: [{ PolicyText: '{"Type":"Expiration","Version":"1.0"}' }] }))).toEqual([]);
+    expect(
+      differences(
+        p('/a', { Policies: [{ PolicyText: '{"Type":"Expiration", "Version":"1.0"}' }] }),
+        p('/a', { Policies: [{ PolicyText: '{"Type":"Expiration","Version":"1.0"}' }] }),
+      ),
+    ).toEqual([]);
     expect(differences(p('/a'), p('/a', { Tags: [{ Key: 'x', Value: 'y' }] }))).toEqual([]);
-    expect(differences(p('/a', { Tags: [{ Key: 'b', Value: '2' }, { Key: 'a', Value: '1' }] }), p('/a', { Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] }))).toEqual([]);
+    expect(
+      differences(
+        p('/a', {
+          Tags: [
+            { Key: 'b', Value: '2' },
+            { Key: 'a', Value: '1' },
+          ],
+        }),
+        p('/a', {
+          Tags: [
+            { Key: 'a', Value: '1' },
+            { Key: 'b', Value: '2' },
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('reports a SecureString whose key differs from the one the restore would use', () => {
@@ -35,18 +71,35 @@ describe('Function: chooseKey', () => {
   const base = { sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '123456789012' };
   it('keeps the AWS-managed key, a same-region same-account ARN, and region-local ids in the same region', () => {
     expect(chooseKey({ ...base, keyId: 'alias/aws/ssm' })).toEqual({ kind: 'kept', keyId: 'alias/aws/ssm' });
-    expect(chooseKey({ ...base, keyId: 'arn:aws:kms:us-west-2:123456789012:key/k1' })).toEqual({ kind: 'kept', keyId: 'arn:aws:kms:us-west-2:123456789012:key/k1' });
+    expect(chooseKey({ ...base, keyId: 'arn:aws:kms:us-west-2:123456789012:key/k1' })).toEqual({
+      kind: 'kept',
+      keyId: 'arn:aws:kms:us-west-2:123456789012:key/k1',
+    });
     expect(chooseKey({ ...base, keyId: 'alias/team' })).toEqual({ kind: 'kept', keyId: 'alias/team' });
   });
   it('replaces a key of another region or account with the override, else the default key', () => {
-    expect(chooseKey({ ...base, targetRegion: 'eu-west-1', keyId: 'arn:aws:kms:us-west-2:123456789012:key/k1', override: 'alias/dr' })).toEqual({
+    expect(
+      chooseKey({
+        ...base,
+        targetRegion: 'eu-west-1',
+        keyId: 'arn:aws:kms:us-west-2:123456789012:key/k1',
+        override: 'alias/dr',
+      }),
+    ).toEqual({
       kind: 'replaced',
       from: 'arn:aws:kms:us-west-2:123456789012:key/k1',
       keyId: 'alias/dr',
       reason: 'key of region us-west-2',
     });
-    expect(chooseKey({ ...base, keyId: 'arn:aws:kms:us-west-2:999999999999:key/k1' })).toMatchObject({ kind: 'replaced', keyId: undefined, reason: 'key of account 999999999999' });
-    expect(chooseKey({ ...base, targetRegion: 'eu-west-1', keyId: 'alias/team' })).toMatchObject({ kind: 'replaced', reason: 'key of region us-west-2' });
+    expect(chooseKey({ ...base, keyId: 'arn:aws:kms:us-west-2:999999999999:key/k1' })).toMatchObject({
+      kind: 'replaced',
+      keyId: undefined,
+      reason: 'key of account 999999999999',
+    });
+    expect(chooseKey({ ...base, targetRegion: 'eu-west-1', keyId: 'alias/team' })).toMatchObject({
+      kind: 'replaced',
+      reason: 'key of region us-west-2',
+    });
   });
 });
 
@@ -56,7 +109,12 @@ describe('Function: planRestore', () => {
     source: 's3://b/k.json',
     from: 'k.json',
     backupSha256: 'abc',
-    backup: [p('/dev/c'), p('/dev/a'), p('/dev/b', { Description: 'x' }), p('/dev/s', { Type: 'SecureString', KeyId: 'arn:aws:kms:us-west-2:123456789012:key/k' })],
+    backup: [
+      p('/dev/c'),
+      p('/dev/a'),
+      p('/dev/b', { Description: 'x' }),
+      p('/dev/s', { Type: 'SecureString', KeyId: 'arn:aws:kms:us-west-2:123456789012:key/k' }),
+    ],
     live: [p('/dev/a'), p('/dev/b'), p('/dev/extra')],
     sourceRegion: 'us-west-2',
     targetRegion: 'eu-west-1',
@@ -88,7 +146,14 @@ describe('Function: planRestore', () => {
 });
 
 describe('Function: planRestore, what is never written', () => {
-  const base = { source: 'file:x', from: 'file:x', backupSha256: 'h', sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '123456789012' };
+  const base = {
+    source: 'file:x',
+    from: 'file:x',
+    backupSha256: 'h',
+    sourceRegion: 'us-west-2',
+    targetRegion: 'us-west-2',
+    accountId: '123456789012',
+  };
   const backup = [
     p('/jenkins/dev/app'),
     p('/jenkins/prod/app'),
@@ -99,7 +164,12 @@ describe('Function: planRestore, what is never written', () => {
   ];
 
   it("skips names outside the environment and the stack's own keys, saying why", () => {
-    const plan = planRestore({ ...base, environment: 'dev', backup, live: [p('/jenkins/dev/backup/us-east-1/s3-bucket-name')] });
+    const plan = planRestore({
+      ...base,
+      environment: 'dev',
+      backup,
+      live: [p('/jenkins/dev/backup/us-east-1/s3-bucket-name')],
+    });
     expect(plan.entries.map((e) => [e.action, e.name, e.action === 'skipped' ? e.reason : ''])).toEqual([
       ['create', '/jenkins/dev/app', ''],
       ['skipped', '/jenkins/dev/backup/regions', 'runner-key'],
@@ -113,18 +183,33 @@ describe('Function: planRestore, what is never written', () => {
     expect(plan.extra).toEqual([]);
     const text = formatPlan(plan, { overwrite: true }).join('\n');
     expect(text).toContain('SKIPPED   /jenkins/prod/app (outside the environment; never written)');
-    expect(text).toContain("SKIPPED   /jenkins/dev/backup/regions (the backup stack's own key; restored only with --include-runner-keys)");
+    expect(text).toContain(
+      "SKIPPED   /jenkins/dev/backup/regions (the backup stack's own key; restored only with --include-runner-keys)",
+    );
   });
 
   it('restores the runner keys only when asked', () => {
     const plan = planRestore({ ...base, environment: 'dev', backup, live: [], includeRunnerKeys: true });
-    expect(plan.entries.filter((e) => e.action === 'create').map((e) => e.name)).toContain('/jenkins/dev/backup/regions');
-    expect(plan.entries.filter((e) => e.action === 'skipped').map((e) => e.name)).toEqual(['/jenkins/prod/app', '/prod/device-id']);
+    expect(plan.entries.filter((e) => e.action === 'create').map((e) => e.name)).toContain(
+      '/jenkins/dev/backup/regions',
+    );
+    expect(plan.entries.filter((e) => e.action === 'skipped').map((e) => e.name)).toEqual([
+      '/jenkins/prod/app',
+      '/prod/device-id',
+    ]);
   });
 });
 
 describe('Function: planChanges', () => {
-  const base = { environment: 'dev', source: 's3://b/k', from: 'k', backupSha256: 'h1', sourceRegion: 'us-west-2', targetRegion: 'us-west-2', accountId: '1' };
+  const base = {
+    environment: 'dev',
+    source: 's3://b/k',
+    from: 'k',
+    backupSha256: 'h1',
+    sourceRegion: 'us-west-2',
+    targetRegion: 'us-west-2',
+    accountId: '1',
+  };
   const backup = [p('/dev/a', { Description: 'new' }), p('/dev/b'), p('/dev/c')];
   const live = [p('/dev/a', { Version: 3 }), p('/dev/b', { Version: 1 })];
   const reviewed: RestorePlan = JSON.parse(JSON.stringify(planRestore({ ...base, backup, live })));
@@ -143,7 +228,8 @@ describe('Function: planChanges', () => {
   });
 
   it('refuses a backup that is not the one reviewed', () => {
-    expect(planChanges(reviewed, planRestore({ ...base, backupSha256: 'h2', backup, live }))).toEqual(['the backup s3://b/k changed since the plan was made']);
+    expect(planChanges(reviewed, planRestore({ ...base, backupSha256: 'h2', backup, live }))).toEqual([
+      'the backup s3://b/k changed since the plan was made',
+    ]);
   });
 });
-

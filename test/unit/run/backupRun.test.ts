@@ -1,11 +1,23 @@
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeParametersCommand, GetParameterCommand, GetParametersCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { sdkStreamMixin } from '@smithy/util-stream';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import {
+  DescribeParametersCommand,
+  GetParameterCommand,
+  GetParametersCommand,
+  ParameterNotFound,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { sdkStreamMixin } from '@smithy/util-stream';
 import { ConfigurationError, ExitCode, IntegrityError, InterruptedError } from '../../../src/errors';
-import { runBackup, type BackupRunInput } from '../../../src/run/backupRun';
+import { type BackupRunInput, runBackup } from '../../../src/run/backupRun';
 import type { RunEvent } from '../../../src/run/events';
 import { awsError, meta, param, regionClients, resetMocks, s3Mock, ssmMock, stsMock } from '../support/mocks';
 
@@ -35,12 +47,18 @@ function standardWorld(options: WorldOptions = {}) {
   });
   ssmMock.on(DescribeParametersCommand).callsFake(async (_input, getClient: () => SSMClient) => {
     const region = await getClient().config.region();
-    return region === options.emptyIn ? { Parameters: [] } : { Parameters: [meta('/app/dev/b'), meta('/app/dev/a'), meta('/app/prod/c')] };
+    return region === options.emptyIn
+      ? { Parameters: [] }
+      : { Parameters: [meta('/app/dev/b'), meta('/app/dev/a'), meta('/app/prod/c')] };
   });
   ssmMock.on(GetParametersCommand).callsFake(async (input: { Names: string[] }, getClient: () => SSMClient) => {
-    if ((await getClient().config.region()) === options.failGetParametersIn) throw awsError('InternalServerError', 'boom', 500);
+    if ((await getClient().config.region()) === options.failGetParametersIn)
+      throw awsError('InternalServerError', 'boom', 500);
     const names = input.Names.filter((n) => !options.vanish?.includes(n));
-    return { Parameters: names.map((n) => param(n, 'SECRET-unit-value')), InvalidParameters: input.Names.filter((n) => !names.includes(n)) };
+    return {
+      Parameters: names.map((n) => param(n, 'SECRET-unit-value')),
+      InvalidParameters: input.Names.filter((n) => !names.includes(n)),
+    };
   });
   s3Mock.on(HeadBucketCommand).callsFake(async (input: { Bucket: string }) => {
     const answer = options.buckets?.[input.Bucket];
@@ -50,19 +68,32 @@ function standardWorld(options: WorldOptions = {}) {
   });
   const objects = new Map<string, { body: Buffer; etag: string }>();
   let etags = 0;
-  s3Mock.on(PutObjectCommand).callsFake(async (input: { Bucket: string; Key: string; Body: string | AsyncIterable<Buffer>; IfNoneMatch?: string; IfMatch?: string }) => {
-    const id = `${input.Bucket}/${input.Key}`;
-    const existing = objects.get(id);
-    if ((input.IfNoneMatch === '*' && existing) || (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)) {
-      throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
-    }
-    // The backup streams its chunks; latest.txt is a string.
-    const parts: Buffer[] = [];
-    if (typeof input.Body === 'string') parts.push(Buffer.from(input.Body));
-    else for await (const chunk of input.Body) parts.push(Buffer.from(chunk));
-    objects.set(id, { body: Buffer.concat(parts), etag: `"etag-${++etags}"` });
-    return {};
-  });
+  s3Mock
+    .on(PutObjectCommand)
+    .callsFake(
+      async (input: {
+        Bucket: string;
+        Key: string;
+        Body: string | AsyncIterable<Buffer>;
+        IfNoneMatch?: string;
+        IfMatch?: string;
+      }) => {
+        const id = `${input.Bucket}/${input.Key}`;
+        const existing = objects.get(id);
+        if (
+          (input.IfNoneMatch === '*' && existing) ||
+          (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)
+        ) {
+          throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
+        }
+        // The backup streams its chunks; latest.txt is a string.
+        const parts: Buffer[] = [];
+        if (typeof input.Body === 'string') parts.push(Buffer.from(input.Body));
+        else for await (const chunk of input.Body) parts.push(Buffer.from(chunk));
+        objects.set(id, { body: Buffer.concat(parts), etag: `"etag-${++etags}"` });
+        return {};
+      },
+    );
   s3Mock.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
     const object = objects.get(`${input.Bucket}/${input.Key}`);
     if (!object) throw new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } });
@@ -70,11 +101,16 @@ function standardWorld(options: WorldOptions = {}) {
   });
   s3Mock.on(HeadObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
     const body = objects.get(`${input.Bucket}/${input.Key}`)!.body;
-    return { ContentLength: body.length, ChecksumSHA256: createHash('sha256').update(body).digest('base64'), ServerSideEncryption: 'AES256' };
+    return {
+      ContentLength: body.length,
+      ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+      ServerSideEncryption: 'AES256',
+    };
   });
   return {
     text: (bucket: string, key: string) => objects.get(`${bucket}/${key}`)?.body.toString(),
-    put: (bucket: string, key: string, body: string) => objects.set(`${bucket}/${key}`, { body: Buffer.from(body), etag: `"etag-${++etags}"` }),
+    put: (bucket: string, key: string, body: string) =>
+      objects.set(`${bucket}/${key}`, { body: Buffer.from(body), etag: `"etag-${++etags}"` }),
   };
 }
 
@@ -114,7 +150,9 @@ describe('Function: runBackup', () => {
 
     expect(result.failure?.message).toBeUndefined();
     expect(result.exitCode).toBe(ExitCode.Ok);
-    expect(result.summary.regions.map((r) => [r.region, r.status, 'parameterCount' in r ? r.parameterCount : -1])).toEqual(REGIONS.map((r) => [r, 'ok', 2]));
+    expect(
+      result.summary.regions.map((r) => [r.region, r.status, 'parameterCount' in r ? r.parameterCount : -1]),
+    ).toEqual(REGIONS.map((r) => [r, 'ok', 2]));
     expect(putKeys()).toEqual(REGIONS.flatMap((r) => [`bucket-${r}/${KEY}`, `bucket-${r}/latest.txt`]));
     const [objectPut, latestPut] = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     // The object never replaces another; latest.txt is created only if it is still absent.
@@ -122,7 +160,12 @@ describe('Function: runBackup', () => {
     expect(latestPut).toMatchObject({ IfNoneMatch: '*' });
     const doc = JSON.parse(world.text('bucket-ap-northeast-1', KEY)!);
     expect(doc.parameters.map((p: { Name: string }) => p.Name)).toEqual(['/app/dev/a', '/app/dev/b']);
-    expect(doc).toMatchObject({ environment: 'dev', parameter_count: 2, format_version: 2, account_id: '123456789012' });
+    expect(doc).toMatchObject({
+      environment: 'dev',
+      parameter_count: 2,
+      format_version: 2,
+      account_id: '123456789012',
+    });
     expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(KEY);
   });
 
@@ -141,7 +184,10 @@ describe('Function: runBackup', () => {
     standardWorld();
     s3Mock.on(HeadObjectCommand).callsFake(() => ({ ContentLength: 0 }));
     await runBackup(input({ encryption: { kind: 'aws:kms', keyId: 'alias/backup' }, regions: ['us-west-2'] }));
-    expect(s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'alias/backup' });
+    expect(s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'alias/backup',
+    });
   });
 
   it('calls STS in the first region of the run, and needs no home region with explicit regions', async () => {
@@ -168,7 +214,10 @@ describe('Function: runBackup', () => {
       ['us-east-1', 'not-started'],
     ]);
     const failed = result.summary.regions[1]!;
-    expect(failed.status === 'failed' && failed.error).toMatchObject({ code: 'InternalServerError', message: expect.stringMatching(/boom/) });
+    expect(failed.status === 'failed' && failed.error).toMatchObject({
+      code: 'InternalServerError',
+      message: expect.stringMatching(/boom/),
+    });
     expect(putKeys().some((k) => k.startsWith('bucket-us-east-1') || k.startsWith('bucket-us-west-2'))).toBe(false);
   });
 
@@ -186,20 +235,31 @@ describe('Function: runBackup', () => {
   });
 
   it.each([
-    ['missing', 'missing' as const, /us-west-2: bucket bucket-us-west-2 \(from \/jenkins\/dev\/backup\/us-west-2\/s3-bucket-name in us-west-2\) does not exist/],
+    [
+      'missing',
+      'missing' as const,
+      /us-west-2: bucket bucket-us-west-2 \(from \/jenkins\/dev\/backup\/us-west-2\/s3-bucket-name in us-west-2\) does not exist/,
+    ],
     ['in another region', { region: 'eu-west-1' }, /bucket bucket-us-west-2 .* is in eu-west-1, not us-west-2/],
-    ['unreachable', 'forbidden' as const, /bucket bucket-us-west-2 .* cannot be reached \(Forbidden\): the credentials need s3:ListBucket/],
-  ])('refuses a bucket that is %s before any work, dry run and empty environment included (exit 2)', async (_label, answer, message) => {
-    for (const overrides of [{}, { dryRun: true }, { regions: ['us-west-2'] }]) {
-      resetMocks();
-      standardWorld({ buckets: { 'bucket-us-west-2': answer }, emptyIn: 'us-west-2' });
-      const result = await runBackup(input(overrides));
-      expect(result.exitCode).toBe(ExitCode.Usage);
-      expect(result.failure!.message).toMatch(message);
-      expect(ssmMock.commandCalls(DescribeParametersCommand)).toHaveLength(0);
-      expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
-    }
-  });
+    [
+      'unreachable',
+      'forbidden' as const,
+      /bucket bucket-us-west-2 .* cannot be reached \(Forbidden\): the credentials need s3:ListBucket/,
+    ],
+  ])(
+    'refuses a bucket that is %s before any work, dry run and empty environment included (exit 2)',
+    async (_label, answer, message) => {
+      for (const overrides of [{}, { dryRun: true }, { regions: ['us-west-2'] }]) {
+        resetMocks();
+        standardWorld({ buckets: { 'bucket-us-west-2': answer }, emptyIn: 'us-west-2' });
+        const result = await runBackup(input(overrides));
+        expect(result.exitCode).toBe(ExitCode.Usage);
+        expect(result.failure!.message).toMatch(message);
+        expect(ssmMock.commandCalls(DescribeParametersCommand)).toHaveLength(0);
+        expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+      }
+    },
+  );
 
   it('warns (exit 3) and uploads nothing when no parameter matched', async () => {
     standardWorld({ emptyIn: 'us-west-2' });
@@ -216,7 +276,9 @@ describe('Function: runBackup', () => {
     expect(result.exitCode).toBe(ExitCode.Ok);
     expect(result.summary.regions[0]).toMatchObject({ status: 'ok', parameterCount: 1, vanished: ['/app/dev/b'] });
     expect(run.events).toContainEqual({ type: 'vanished', region: 'us-west-2', names: ['/app/dev/b'] });
-    expect(JSON.parse(world.text('bucket-us-west-2', KEY)!).parameters.map((p: { Name: string }) => p.Name)).toEqual(['/app/dev/a']);
+    expect(JSON.parse(world.text('bucket-us-west-2', KEY)!).parameters.map((p: { Name: string }) => p.Name)).toEqual([
+      '/app/dev/a',
+    ]);
     expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(KEY);
   });
 
@@ -255,7 +317,13 @@ describe('Function: runBackup', () => {
       expect(result.exitCode).toBe(ExitCode.Ok);
       expect(result.summary.regions[0]).toMatchObject({ status: 'ok', key: KEY, latest: 'kept-newer' });
       expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(NEWER);
-      expect(run.events).toContainEqual({ type: 'latest-kept', region: 'us-west-2', bucket: 'bucket-us-west-2', key: KEY, current: NEWER });
+      expect(run.events).toContainEqual({
+        type: 'latest-kept',
+        region: 'us-west-2',
+        bucket: 'bucket-us-west-2',
+        key: KEY,
+        current: NEWER,
+      });
     });
 
     it('moves it past an older backup with a write conditional on the ETag it read', async () => {
@@ -264,7 +332,10 @@ describe('Function: runBackup', () => {
       const result = await runBackup(input({ regions: ['us-west-2'] }));
       expect(result.summary.regions[0]).toMatchObject({ latest: 'moved' });
       expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(KEY);
-      const latestPut = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key === 'latest.txt');
+      const latestPut = s3Mock
+        .commandCalls(PutObjectCommand)
+        .map((c) => c.args[0].input)
+        .find((i) => i.Key === 'latest.txt');
       expect(latestPut).toMatchObject({ IfMatch: expect.stringMatching(/^"etag-\d+"$/) });
     });
 

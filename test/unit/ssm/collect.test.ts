@@ -5,7 +5,10 @@ import { awsError, meta, param, regionClients, resetMocks, ssmMock } from '../su
 beforeEach(resetMocks);
 
 /** GetParameters that answers from a table of live parameters, like the service does. */
-function serveGetParameters(live: Map<string, ReturnType<typeof param>>, failFor: (names: string[]) => Error | undefined = () => undefined) {
+function serveGetParameters(
+  live: Map<string, ReturnType<typeof param>>,
+  failFor: (names: string[]) => Error | undefined = () => undefined,
+) {
   ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => {
     const error = failFor(input.Names);
     if (error) throw error;
@@ -34,14 +37,22 @@ describe('Function: collectParameters', () => {
       asked.push({ ...input });
       return pages[asked.length - 1];
     });
-    serveGetParameters(new Map([['/a/dev/x', param('/a/dev/x')], ['/a/dev/y', param('/a/dev/y')]]));
+    serveGetParameters(
+      new Map([
+        ['/a/dev/x', param('/a/dev/x')],
+        ['/a/dev/y', param('/a/dev/y')],
+      ]),
+    );
 
     const result = await collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 2, withTags: false });
 
     expect(result.parameters.map((p) => p.Name)).toEqual(['/a/dev/x', '/a/dev/y']);
     expect(result.listPages).toBe(4);
     expect(asked.map((a) => a.NextToken)).toEqual([undefined, 't1', 't2', 't3']);
-    expect(asked[0]).toMatchObject({ MaxResults: 50, ParameterFilters: [{ Key: 'Name', Option: 'Contains', Values: ['dev'] }] });
+    expect(asked[0]).toMatchObject({
+      MaxResults: 50,
+      ParameterFilters: [{ Key: 'Name', Option: 'Contains', Values: ['dev'] }],
+    });
   });
 
   it('fetches in batches of exactly 10 (the last one smaller), with decryption', async () => {
@@ -66,7 +77,12 @@ describe('Function: collectParameters', () => {
     ssmMock.on(DescribeParametersCommand).resolves({
       Parameters: [meta('/jenkins/dev/a'), meta('/prod/device-id'), meta('/jenkins/develop/b'), meta('/x/dev/c')],
     });
-    serveGetParameters(new Map([['/jenkins/dev/a', param('/jenkins/dev/a')], ['/x/dev/c', param('/x/dev/c')]]));
+    serveGetParameters(
+      new Map([
+        ['/jenkins/dev/a', param('/jenkins/dev/a')],
+        ['/x/dev/c', param('/x/dev/c')],
+      ]),
+    );
 
     const result = await collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false });
 
@@ -89,7 +105,9 @@ describe('Function: collectParameters', () => {
     const bad = new Set([all[3], all[8]]);
     ssmMock.on(DescribeParametersCommand).resolves({ Parameters: all.map((n) => meta(n, { Type: 'SecureString' })) });
     serveGetParameters(new Map(all.map((n) => [n, param(n)])), (batch) =>
-      batch.some((n) => bad.has(n)) ? awsError('KMSAccessDeniedException', 'The ciphertext refers to a customer master key that does not exist') : undefined,
+      batch.some((n) => bad.has(n))
+        ? awsError('KMSAccessDeniedException', 'The ciphertext refers to a customer master key that does not exist')
+        : undefined,
     );
 
     const result = await collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 2, withTags: false });
@@ -104,14 +122,23 @@ describe('Function: collectParameters', () => {
 
   it('fails the collection on an error that is not about decryption', async () => {
     ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [meta('/a/dev/x')] });
-    ssmMock.on(GetParametersCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform ssm:GetParameters'));
-    await expect(collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false })).rejects.toThrow(/not authorized/);
+    ssmMock
+      .on(GetParametersCommand)
+      .rejects(awsError('AccessDeniedException', 'not authorized to perform ssm:GetParameters'));
+    await expect(
+      collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false }),
+    ).rejects.toThrow(/not authorized/);
   });
 
   it('fails when listing fails, instead of producing an empty backup', async () => {
-    ssmMock.on(DescribeParametersCommand).resolvesOnce({ Parameters: [meta('/a/dev/x')], NextToken: 'n' }).rejects(awsError('InternalServerError', 'boom', 500));
+    ssmMock
+      .on(DescribeParametersCommand)
+      .resolvesOnce({ Parameters: [meta('/a/dev/x')], NextToken: 'n' })
+      .rejects(awsError('InternalServerError', 'boom', 500));
     serveGetParameters(new Map([['/a/dev/x', param('/a/dev/x')]]));
-    await expect(collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false })).rejects.toThrow(/boom/);
+    await expect(
+      collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false }),
+    ).rejects.toThrow(/boom/);
   });
 
   it('reads tags only when asked', async () => {
@@ -149,14 +176,18 @@ describe('Function: collectParameters', () => {
 describe('Function: toBackedUp', () => {
   it('merges value and metadata, as ISO dates, without absent fields', () => {
     const date = new Date('2026-11-29T13:00:00Z');
-    const out = toBackedUp(param('/a/dev/x', 'v', { Type: 'SecureString', Version: 3, LastModifiedDate: date }), meta('/a/dev/x', {
-      Description: 'd',
-      KeyId: 'alias/aws/ssm',
-      Tier: 'Advanced',
-      AllowedPattern: '^v$',
-      Policies: [{ PolicyText: '{"Type":"Expiration"}', PolicyType: 'Expiration', PolicyStatus: 'Pending' }],
-      LastModifiedUser: 'arn:aws:iam::123456789012:user/ops',
-    }));
+    const out = toBackedUp(
+      '/a/dev/x',
+      param('/a/dev/x', 'v', { Type: 'SecureString', Version: 3, LastModifiedDate: date }),
+      meta('/a/dev/x', {
+        Description: 'd',
+        KeyId: 'alias/aws/ssm',
+        Tier: 'Advanced',
+        AllowedPattern: '^v$',
+        Policies: [{ PolicyText: '{"Type":"Expiration"}', PolicyType: 'Expiration', PolicyStatus: 'Pending' }],
+        LastModifiedUser: 'arn:aws:iam::123456789012:user/ops',
+      }),
+    );
     expect(out).toEqual({
       Name: '/a/dev/x',
       Type: 'SecureString',
@@ -172,6 +203,6 @@ describe('Function: toBackedUp', () => {
       Policies: [{ PolicyText: '{"Type":"Expiration"}', PolicyType: 'Expiration', PolicyStatus: 'Pending' }],
       LastModifiedUser: 'arn:aws:iam::123456789012:user/ops',
     });
-    expect(Object.keys(toBackedUp(param('/b/dev/y'), undefined))).not.toContain('Description');
+    expect(Object.keys(toBackedUp('/b/dev/y', param('/b/dev/y'), undefined))).not.toContain('Description');
   });
 });

@@ -13,7 +13,10 @@ describe('Function: findHomeRegion', () => {
   const saved = { ...process.env };
   const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-config-'));
   const configFile = join(dir, 'config');
-  writeFileSync(configFile, '[default]\nregion = eu-west-3\n[profile x]\nregion = us-east-1\n[profile bare]\noutput = json\n');
+  writeFileSync(
+    configFile,
+    '[default]\nregion = eu-west-3\n[profile x]\nregion = us-east-1\n[profile bare]\noutput = json\n',
+  );
   beforeEach(() => {
     process.env.AWS_CONFIG_FILE = configFile;
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'none');
@@ -24,9 +27,18 @@ describe('Function: findHomeRegion', () => {
   });
 
   it('prefers the option, then AWS_REGION, then AWS_DEFAULT_REGION, saying where it came from', async () => {
-    expect(await findHomeRegion({ option: 'eu-west-1', env: { AWS_REGION: 'us-east-1' } })).toEqual({ region: 'eu-west-1', source: '--home-region' });
-    expect(await findHomeRegion({ env: { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-west-2' } })).toEqual({ region: 'us-east-1', source: 'AWS_REGION' });
-    expect(await findHomeRegion({ env: { AWS_DEFAULT_REGION: 'us-west-2' } })).toEqual({ region: 'us-west-2', source: 'AWS_DEFAULT_REGION' });
+    expect(await findHomeRegion({ option: 'eu-west-1', env: { AWS_REGION: 'us-east-1' } })).toEqual({
+      region: 'eu-west-1',
+      source: '--home-region',
+    });
+    expect(await findHomeRegion({ env: { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-west-2' } })).toEqual({
+      region: 'us-east-1',
+      source: 'AWS_REGION',
+    });
+    expect(await findHomeRegion({ env: { AWS_DEFAULT_REGION: 'us-west-2' } })).toEqual({
+      region: 'us-west-2',
+      source: 'AWS_DEFAULT_REGION',
+    });
   });
 
   it('then reads the region of the active profile, as the AWS tools do', async () => {
@@ -43,13 +55,19 @@ describe('Function: findHomeRegion', () => {
   });
 
   it('refuses a malformed home region, naming its source', async () => {
-    await expect(findHomeRegion({ env: { AWS_REGION: 'nowhere' } })).rejects.toThrow(/AWS_REGION: 'nowhere' is not an AWS region name/);
+    await expect(findHomeRegion({ env: { AWS_REGION: 'nowhere' } })).rejects.toThrow(
+      /AWS_REGION: 'nowhere' is not an AWS region name/,
+    );
   });
 });
 
 describe('Function: parseRegionList', () => {
   it('keeps the order and trims', () => {
-    expect(parseRegionList(' us-west-2, ap-northeast-1 ,us-east-1', 'x')).toEqual(['us-west-2', 'ap-northeast-1', 'us-east-1']);
+    expect(parseRegionList(' us-west-2, ap-northeast-1 ,us-east-1', 'x')).toEqual([
+      'us-west-2',
+      'ap-northeast-1',
+      'us-east-1',
+    ]);
   });
   it('refuses duplicates, empty lists and bad names', () => {
     expect(() => parseRegionList('us-west-2,us-west-2', 'x')).toThrow(/listed twice/);
@@ -69,11 +87,15 @@ describe('Function: resolveRegions', () => {
 
   it('says how to set a home region when it needs one and has none', async () => {
     await expect(resolveRegions({ env: 'dev', homeSsm })).rejects.toThrow(ConfigurationError);
-    await expect(resolveRegions({ env: 'dev', homeSsm })).rejects.toThrow(/--home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile/);
+    await expect(resolveRegions({ env: 'dev', homeSsm })).rejects.toThrow(
+      /--home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile/,
+    );
   });
 
   it('reads the regions key in the home region', async () => {
-    ssmMock.on(GetParameterCommand, { Name: '/jenkins/dev/backup/regions' }).resolves({ Parameter: { Value: 'ap-northeast-1,us-west-2' } });
+    ssmMock
+      .on(GetParameterCommand, { Name: '/jenkins/dev/backup/regions' })
+      .resolves({ Parameter: { Value: 'ap-northeast-1,us-west-2' } });
     const result = await resolveRegions({ env: 'dev', homeRegion: 'ap-northeast-1', homeSsm });
     expect(result).toEqual({ regions: ['ap-northeast-1', 'us-west-2'], source: 'ssm' });
   });
@@ -91,7 +113,11 @@ describe('Function: resolveRegions', () => {
 
   it('refuses a malformed list stored in SSM as a configuration error, naming the key', async () => {
     ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: 'us-west-2,,Tokyo' } });
-    await expect(resolveRegions({ env: 'dev', homeRegion: 'ap-northeast-1', homeSsm })).rejects.toThrow(ConfigurationError);
-    await expect(resolveRegions({ env: 'dev', homeRegion: 'ap-northeast-1', homeSsm })).rejects.toThrow(/\/jenkins\/dev\/backup\/regions.*Tokyo/);
+    await expect(resolveRegions({ env: 'dev', homeRegion: 'ap-northeast-1', homeSsm })).rejects.toThrow(
+      ConfigurationError,
+    );
+    await expect(resolveRegions({ env: 'dev', homeRegion: 'ap-northeast-1', homeSsm })).rejects.toThrow(
+      /\/jenkins\/dev\/backup\/regions.*Tokyo/,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { validateEnvironment, validateRegion } from '../../../src/ssm/selection';
 import { UsageError } from '../../../src/errors';
+import { validateEnvironment, validateRegion } from '../../../src/ssm/selection';
 
 describe('Function: validateEnvironment', () => {
   it('accepts the documented alphabet', () => {
@@ -18,6 +18,6 @@ describe('Function: validateRegion', () => {
     expect(validateRegion(r)).toBe(r);
   });
   it.each(['US-WEST-2', 'uswest2', 'us-west', 'mars-1', 'us-west-2; rm'])('refuses %s naming the option', (r) => {
-    expect(() => validateRegion(r, '--regions')).toThrow(new RegExp(`--regions: '.*' is not an AWS region name`));
+    expect(() => validateRegion(r, '--regions')).toThrow(/--regions: '.*' is not an AWS region name/);
   });
 });

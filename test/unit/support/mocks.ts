@@ -1,9 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient, type ParameterMetadata, type Parameter } from '@aws-sdk/client-ssm';
+import { type Parameter, type ParameterMetadata, SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CallStats } from '../../../src/aws/callStats';
 import type { RegionClients } from '../../../src/aws/clients';
+import type { BackedUpParameter } from '../../../src/types';
 
 /** Mocks for every client class; each test file calls `resetMocks()` in beforeEach. */
 export const ssmMock = mockClient(SSMClient);
@@ -18,7 +19,13 @@ export function resetMocks(): void {
 
 /** Clients for one region, as createRegionClients makes them, minus the network. */
 export function regionClients(region = 'us-west-2'): RegionClients {
-  return { region, ssm: new SSMClient({ region }), s3: new S3Client({ region }), sts: new STSClient({ region }), stats: new CallStats() };
+  return {
+    region,
+    ssm: new SSMClient({ region }),
+    s3: new S3Client({ region }),
+    sts: new STSClient({ region }),
+    stats: new CallStats(),
+  };
 }
 
 export function awsError(name: string, message = name, httpStatusCode = 400): Error {
@@ -30,5 +37,18 @@ export function meta(name: string, extra: Partial<ParameterMetadata> = {}): Para
 }
 
 export function param(name: string, value = `v:${name}`, extra: Partial<Parameter> = {}): Parameter {
-  return { Name: name, Type: 'String', Value: value, Version: 1, DataType: 'text', ARN: `arn:aws:ssm:us-west-2:123456789012:parameter${name}`, ...extra };
+  return {
+    Name: name,
+    Type: 'String',
+    Value: value,
+    Version: 1,
+    DataType: 'text',
+    ARN: `arn:aws:ssm:us-west-2:123456789012:parameter${name}`,
+    ...extra,
+  };
+}
+
+/** A backed-up parameter whose value is recognisably secret, so a leak check can look for it. */
+export function backedUp(name: string, extra: Partial<BackedUpParameter> = {}): BackedUpParameter {
+  return { Name: name, Type: 'String', Value: `SECRET-${name}`, Tier: 'Standard', DataType: 'text', ...extra };
 }
