@@ -14,5 +14,6 @@ npx npm-groovy-lint --noserver --failon warning --output txt Jenkinsfile
 
 rm -rf build/pipeline
 java -cp "$JAR" org.codehaus.groovy.tools.FileSystemCompiler -d build/pipeline \
-  test/pipeline/PipelineHarness.groovy test/pipeline/hudson/AbortException.groovy
+  test/pipeline/PipelineHarness.groovy test/pipeline/hudson/AbortException.groovy \
+  test/pipeline/org/jenkinsci/plugins/workflow/steps/*.groovy test/pipeline/jenkins/model/*.groovy
 java -cp "$JAR:build/pipeline" groovy.ui.GroovyMain test/pipeline/JenkinsfileTest.groovy

@@ -16,7 +16,7 @@ step "moto server (local virtual environment)"
 npx tsx -e "require('./scripts/lib/moto').ensureMotoInstalled(console.log)"
 
 step "format and lint (Biome), src/ lines at most 120 characters"
-npx biome ci --error-on-warnings .
+npx biome ci --colors=off --error-on-warnings .
 # Biome wraps code but not string literals: the line limit on src/ is checked here.
 long=$(find src -name '*.ts' -exec awk 'length > 120 { print FILENAME ":" FNR }' {} +)
 if [ -n "$long" ]; then echo "lines over 120 characters:"; echo "$long"; exit 1; fi

@@ -1,4 +1,4 @@
-import { getProfileName, loadSharedConfigFiles } from '@smithy/core/config';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isRegionName } from '../contract';
 import { ConfigurationError } from '../errors';
 
@@ -24,9 +24,19 @@ export async function findHomeRegion(args: {
     [args.env.AWS_REGION, 'AWS_REGION'],
     [args.env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'],
   ];
-  for (const [value, source] of candidates) if (value?.trim()) return checked({ region: value.trim(), source });
-  const profile = getProfileName({ profile: args.profile });
-  const { configFile } = await loadSharedConfigFiles({ ignoreCache: true });
+  const named = candidates.find(([value]) => value?.trim());
+  if (named && !args.profile && !args.env.AWS_PROFILE)
+    return checked({ region: (named[0] ?? '').trim(), source: named[1] });
+  const profile = args.profile ?? args.env.AWS_PROFILE ?? 'default';
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
+  // A profile asked for by name must exist: "no credentials" later would hide the typo.
+  if ((args.profile || args.env.AWS_PROFILE) && !configFile[profile] && !credentialsFile[profile]) {
+    throw new ConfigurationError(
+      `unknown AWS profile '${profile}' (from ${args.profile ? '--profile' : 'AWS_PROFILE'}): it is in neither ` +
+        'the shared config file nor the credentials file (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)',
+    );
+  }
+  if (named) return checked({ region: (named[0] ?? '').trim(), source: named[1] });
   const region = configFile[profile]?.region?.trim();
   return region ? checked({ region, source: `profile ${profile}` }) : undefined;
 }

@@ -36,6 +36,8 @@ export class CommandContext {
   constructor(
     private readonly streams: Streams,
     readonly environment: NodeJS.ProcessEnv = process.env,
+    /** The log format asked for on the command line, used before the options are parsed. */
+    private readonly initialFormat: LogFormat = 'pretty',
   ) {}
 
   get stdout(): NodeJS.WritableStream {
@@ -87,13 +89,13 @@ export class CommandContext {
   }
 
   start(options: { logFormat: LogFormat; logLevel: string }): { logger: Logger } {
-    this.logger = createLogger(options.logFormat, options.logLevel, this.streams.stderr);
+    this.logger = createLogger(options.logFormat, options.logLevel, this.streams.stderr, this.environment);
     this.listener = createReporter(this.logger);
     return { logger: this.logger };
   }
 
   get log(): Logger {
-    this.logger ??= createLogger('pretty', 'info', this.streams.stderr);
+    this.logger ??= createLogger(this.initialFormat, 'info', this.streams.stderr, this.environment);
     return this.logger;
   }
 
@@ -140,6 +142,12 @@ export class CommandContext {
       );
       return false;
     }
+  }
+
+  /** A usage error from the option parser, as a log line in the chosen format. */
+  usageError(text: string): void {
+    if (this.initialFormat === 'json') this.log.error({ event: 'usage-error' }, text.trim());
+    else this.stderr.write(text);
   }
 
   /** A tool error reads as advice; anything else is a bug and keeps its stack at debug level. */

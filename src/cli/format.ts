@@ -1,6 +1,7 @@
 import type { FieldChange } from '../history/diff';
 import type { RestorePlan, SkipReason } from '../restore/plan';
 import type { DiffReport } from '../run/diffRun';
+import type { RunSummary } from '../run/events';
 import type { HistoryReport } from '../run/historyRun';
 import type { VerifyReport } from '../run/verifyRun';
 import { DURATION_UNITS } from './options';
@@ -147,4 +148,27 @@ export function formatDuration(ms: number): string {
   if (whole) return `${ms / DURATION_UNITS[whole]}${whole}`;
   const largest = units.find((unit) => ms >= DURATION_UNITS[unit]);
   return largest ? `${(ms / DURATION_UNITS[largest]).toFixed(1)}${largest}` : `${Math.round(ms)}ms`;
+}
+
+/** The end of a run, one line per region, so the console says what happened without the summary file. */
+export function formatRunSummary(summary: RunSummary): string[] {
+  const head = `${summary.environment}: ${summary.status}${summary.dryRun ? ' (dry run)' : ''}`;
+  return [head, ...summary.regions.map(regionLine)];
+}
+
+function regionLine(r: RunSummary['regions'][number]): string {
+  switch (r.status) {
+    case 'ok':
+      return `  ${r.region}: ok, ${r.parameterCount} parameters -> s3://${r.bucket}/${r.key}`;
+    case 'dry-run':
+      return `  ${r.region}: dry run, ${r.parameterCount} parameters, nothing uploaded`;
+    case 'empty':
+      return `  ${r.region}: warning, no parameter matched; nothing uploaded`;
+    case 'failed':
+      return `  ${r.region}: FAILED (${r.error.code ?? r.error.name}: ${r.error.message})`;
+    case 'interrupted':
+      return `  ${r.region}: INTERRUPTED by ${r.signal}`;
+    case 'not-started':
+      return `  ${r.region}: not started (${r.reason})`;
+  }
 }

@@ -40,15 +40,26 @@ export function addSourceOption(command: Command): Command {
   return command.option('--from <source>', 'latest, an object key, or file:PATH', 'latest');
 }
 
-export function addCommonOptions(command: Command, { multiRegion }: { multiRegion: boolean }): Command {
-  command
-    .option('--env <name>', 'environment: parameters whose name contains /<name>/')
-    .option(
-      '--region <region>',
-      multiRegion ? 'back up this region only' : 'the region to work in (default: home region)',
-    );
-  if (multiRegion)
-    command.option('--regions <list>', 'comma-separated regions, in order (default: the regions key in SSM)');
+/** How a command uses regions: backs them up, prints the list, or works in one. */
+export type RegionUse = 'backup' | 'print' | 'single';
+
+const REGION_HELP: Record<RegionUse, [string, string?]> = {
+  backup: [
+    'back up this region only',
+    'comma-separated regions to back up, in order (default: the regions key in SSM)',
+  ],
+  print: ['print this region (no SSM read)', 'print these comma-separated regions, checked (no SSM read)'],
+  single: ['the region to work in (default: the home region)'],
+};
+
+/** The options every command shares; each command gets only those it uses. */
+export function addCommonOptions(command: Command, use: { regions: RegionUse; summaryFile: boolean }): Command {
+  const [regionHelp, regionsHelp] = REGION_HELP[use.regions];
+  command.option('--env <name>', '(required) environment: parameters whose name contains /<name>/');
+  command.option('--region <region>', regionHelp);
+  if (regionsHelp) command.option('--regions <list>', regionsHelp);
+  if (use.summaryFile)
+    command.option('--summary-file <path>', 'write the machine-readable result (JSON, no values) here');
   return command
     .option(
       '--home-region <region>',
@@ -63,7 +74,6 @@ export function addCommonOptions(command: Command, { multiRegion }: { multiRegio
       integer(1, 600),
       DEFAULT_REQUEST_TIMEOUT_SECONDS,
     )
-    .option('--summary-file <path>', 'write the machine-readable summary (JSON, no values) here')
     .option('--endpoint-url <url>', 'AWS endpoint override (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .addOption(

@@ -68,6 +68,10 @@ describe('ssm-backup backup (built CLI against moto)', () => {
 
     expect(result.stderr).toMatch(/regions: ap-northeast-1, us-west-2 \(from ssm\)/);
     expect(result.code).toBe(0);
+    // The console ends with one line per region, so nobody needs the summary file to know.
+    expect(result.stderr).toMatch(
+      /done: dev: ok\n {2}ap-northeast-1: ok, \d+ parameters -> s3:\/\/\S+\n {2}us-west-2: ok, /,
+    );
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
     expect(summary.status).toBe('ok');
     for (const region of REGIONS) {

@@ -196,6 +196,24 @@ describe('restore round trip (built CLI against moto)', () => {
     const strict = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--against-live', '--strict']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/0 missing, 1 extra, 0 changed/);
+    // --json: the report and the verdict in one document on stdout.
+    const json = await session.run([
+      'verify',
+      '--env',
+      'dev',
+      '--region',
+      TARGET,
+      '--against-live',
+      '--strict',
+      '--json',
+    ]);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({
+      verdict: 'failed',
+      failures: ['drift'],
+      drift: { extra: [extra], missing: [], changed: [] },
+    });
+    expect(report.problems[0]).toMatch(/0 missing, 1 extra, 0 changed/);
     console.log(
       `round trip: ${backedUp.size} parameters backed up; ${deleted.length} deleted, ${valueChanged.length + 2} changed, 1 added; ` +
         `${deleted.length + valueChanged.length + 2} restored; ${comparable(now, backedUp.keys()).length}/${backedUp.size} equal after restore`,

@@ -26,7 +26,17 @@ PipelineHarness harness(Map opts = [:]) {
         if (backupCall) {
             String environment = backupCall[0][1]
             String region = backupCall[0][2]
-            int code = outcomes["${environment} ${region}".toString()] ?: 0
+            def outcome = outcomes["${environment} ${region}".toString()] ?: 0
+            if (outcome == 'hang') {
+                // The runner, signalled by the expiring timeout, still writes its summary.
+                h.files[backupCall[0][3]] = JsonOutput.toJson([environment: environment, status: 'interrupted',
+                    regions: [[region: region, status: 'interrupted']]])
+                return [hang: true]
+            }
+            if (outcome == 'abort') {
+                return [abort: true]
+            }
+            int code = outcome
             String status = [0: 'ok', 1: 'failed', 2: 'failed', 3: 'empty'][code]
             Map regionSummary = [region: region, status: status, parameterCount: code == 0 ? 12 : 0]
             if (code == 0) {
@@ -54,6 +64,40 @@ tests['declares the job as the old one did: parameters, options, agent'] = {
     assert run.options.buildDiscarder == [logRotator: [daysToKeepStr: '30', numToKeepStr: '100']]
     assert run.options.disableConcurrentBuilds
     assert run.agentLabel == 'ec2-fleet'
+    assert run.parameterDefinitions.find { it.name == 'AWS_REGION' }.defaultValue == 'ap-northeast-1'
+    assert run.parameterDefinitions.find { it.name == 'AGENT_LABEL' }.defaultValue == 'ec2-fleet'
+}
+
+tests['the home region and the agent label are parameters, set explicitly, with the old job\'s values by default'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile).run()
+    assert run.env.AWS_REGION.toString() == 'ap-northeast-1'
+    assert run.agentLabel == 'ec2-fleet'
+    PipelineRun chosen = harness(jenkinsfile: jenkinsfile, params: [AWS_REGION: 'us-west-2', AGENT_LABEL: 'backup-small']).run()
+    assert chosen.env.AWS_REGION.toString() == 'us-west-2'
+    assert chosen.agentLabel == 'backup-small'
+}
+
+tests['a region that hangs until its stage timeout fails its environment; the next environment still runs'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, timer: true, outcomes: ['dev us-west-2': 'hang']).run()
+    assert run.stepsNamed('timeout-expired').size() == 1
+    assert run.stageStatus('Backup dev ap-northeast-1') == 'SUCCESS'
+    assert run.stageStatus('Backup dev us-west-2') == 'FAILURE'
+    assert !run.stageNames().contains('Backup dev us-east-1')
+    assert run.stageStatus('Backup prod ap-northeast-1') == 'SUCCESS'
+    assert run.stageStatus('Backup prod us-west-2') == 'SUCCESS'
+    assert run.currentBuild.currentResult == 'FAILURE'
+    assert run.echoes.any { it.contains('dev us-west-2: no result within 10 minutes') }
+    // The interrupted region wrote its summary: it ran, it was not "not started".
+    List description = run.currentBuild.description.split('\n') as List
+    assert description.contains('dev us-west-2: interrupted, 0 parameters, -')
+    assert description.contains('dev us-east-1: not started')
+}
+
+tests['a person aborting the build stops it: no later region or environment runs'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, timer: true, outcomes: ['dev us-west-2': 'abort']).run()
+    assert run.stageStatus('Backup dev us-west-2') == 'ABORTED'
+    assert !run.stageNames().any { it.startsWith('Backup prod') }
+    assert run.currentBuild.currentResult == 'ABORTED'
 }
 
 tests['the nightly cron is 13:00 UTC, as the old job'] = {
@@ -65,7 +109,8 @@ tests['prepare checks Node, installs with npm ci and builds, before any backup']
     PipelineRun run = harness(jenkinsfile: jenkinsfile).run()
     List scripts = run.shScripts()
     assert scripts[0] == 'node --version'
-    assert scripts[1].startsWith('npm ci')
+    // Lean: only what the runner needs, no test tools or Pulumi SDK.
+    assert scripts[1] == 'npm ci --omit=dev --no-audit --no-fund'
     assert scripts[2] == 'npx --no-install ssm-backup --version'
     assert scripts.findIndexOf { it.contains('ssm-backup backup') } > 2
 }
@@ -145,7 +190,8 @@ tests['nightly: a failed dev region stops dev, prod still gets its backup, the b
 tests['summaries are archived and make the description: status, count, key per region'] = {
     PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'dev'], outcomes: ['dev us-east-1': 3]).run()
     assert run.stepsNamed('archiveArtifacts')*.args == [[artifacts: 'backup-summaries/*.json', allowEmptyArchive: true]]
-    assert run.currentBuild.description.split('<br>') as List == [
+    assert !run.currentBuild.description.contains('<')
+    assert run.currentBuild.description.split('\n') as List == [
         'dev ap-northeast-1: ok, 12 parameters, 2026-11-29/ssm-backup-dev-20261129_130000.json',
         'dev us-west-2: ok, 12 parameters, 2026-11-29/ssm-backup-dev-20261129_130000.json',
         'dev us-east-1: empty, 0 parameters, -',

@@ -13,7 +13,10 @@ class PipelineHarness {
     Map params = [:]
     List causes = ['hudson.model.Cause$UserIdCause']
     Map env = [BUILD_NUMBER: '42', JOB_NAME: 'Admin_Jobs/ssm-backup', BUILD_URL: 'https://jenkins.example/job/ssm-backup/42/']
-    /** (String script) -> Integer exit code | String stdout | Map [status:, stdout:] */
+    /**
+     * (String script) -> Integer exit code | String stdout | Map [status:, stdout:] | [hang: true] (never
+     * returns: the enclosing timeout expires) | [abort: true] (a person aborts the build meanwhile)
+     */
     Closure shHandler = { String script -> 0 }
     /** Files the steps can see (fileExists, readJSON); the sh handler may write to it. */
     Map<String, String> files = [:]
@@ -96,7 +99,12 @@ class PipelineSpec {
 
 class AgentSpec {
     PipelineRun run
-    void label(String label) { run.agentLabel = label }
+    void label(Object label) { run.agentLabel = label?.toString() }
+}
+
+/** A step that never returns; only an enclosing `timeout` ends it. */
+class Hang extends RuntimeException {
+    Hang(String script) { super("hung: ${script}") }
 }
 
 class OptionsSpec {
@@ -111,6 +119,7 @@ class OptionsSpec {
 class ParametersSpec {
     PipelineRun run
     void choice(Map args) { run.parameterDefinitions << ([type: 'choice'] + args) }
+    void string(Map args) { run.parameterDefinitions << ([type: 'string'] + args) }
     void booleanParam(Map args) { run.parameterDefinitions << ([type: 'boolean'] + args) }
 }
 
@@ -167,11 +176,17 @@ abstract class PipelineScript extends Script {
     void pipeline(Closure body) {
         PipelineSpec spec = new PipelineSpec(run: pipelineRun)
         pipelineRun.currentBuild.causes = pipelineRun.harness.causes
+        // As in Jenkins, the build's parameters are known while the declarative sections are read;
+        // a parameter the job does not have yet (its first build) is null there.
+        pipelineRun.params.putAll(pipelineRun.harness.params)
         body.delegate = spec
         body.resolveStrategy = Closure.DELEGATE_FIRST
         body()
-        pipelineRun.parameterDefinitions.each { p -> pipelineRun.params[p.name] = p.type == 'choice' ? p.choices[0] : p.defaultValue }
-        pipelineRun.params.putAll(pipelineRun.harness.params)
+        pipelineRun.parameterDefinitions.each { p ->
+            if (!pipelineRun.params.containsKey(p.name)) {
+                pipelineRun.params[p.name] = p.type == 'choice' ? p.choices[0] : p.defaultValue
+            }
+        }
 
         boolean failed = false
         for (DeclarativeStage stage in spec.stages) {
@@ -192,6 +207,11 @@ abstract class PipelineScript extends Script {
                 record.status = 'FAILURE'
                 record.error = e.message
                 pipelineRun.currentBuild.worsen('FAILURE')
+                failed = true
+            } catch (org.jenkinsci.plugins.workflow.steps.FlowInterruptedException e) {
+                record.status = 'ABORTED'
+                record.error = e.message
+                pipelineRun.currentBuild.worsen('ABORTED')
                 failed = true
             }
         }
@@ -232,6 +252,10 @@ abstract class PipelineScript extends Script {
             record.status = 'FAILURE'
             record.error = e.message
             throw e
+        } catch (org.jenkinsci.plugins.workflow.steps.FlowInterruptedException e) {
+            record.status = 'ABORTED'
+            record.error = e.message
+            throw e
         }
     }
 
@@ -241,6 +265,12 @@ abstract class PipelineScript extends Script {
         String script = args.script
         pipelineRun.steps << [step: 'sh', script: script]
         def answer = pipelineRun.harness.shHandler.call(script)
+        if (answer instanceof Map && answer.hang) {
+            throw new Hang(script)
+        }
+        if (answer instanceof Map && answer.abort) {
+            throw new org.jenkinsci.plugins.workflow.steps.FlowInterruptedException([new jenkins.model.CauseOfInterruption.UserInterruption()])
+        }
         int status = answer instanceof Map ? (answer.status ?: 0) : (answer instanceof Integer ? answer : 0)
         String stdout = answer instanceof Map ? (answer.stdout ?: '') : (answer instanceof String ? answer : '')
         if (args.returnStatus) {
@@ -271,9 +301,15 @@ abstract class PipelineScript extends Script {
         }
     }
 
+    /** Runs the body; a body that hangs is interrupted as Jenkins does when the time is up. */
     void timeout(Map args, Closure body) {
         pipelineRun.steps << [step: 'timeout', args: args, stage: pipelineRun.stages.reverse().find { it.status == 'RUNNING' }?.name]
-        body()
+        try {
+            body()
+        } catch (Hang hang) {
+            pipelineRun.steps << [step: 'timeout-expired', args: args]
+            throw new org.jenkinsci.plugins.workflow.steps.FlowInterruptedException([new org.jenkinsci.plugins.workflow.steps.TimeoutStepExecution.ExceededTimeout()])
+        }
     }
 
     void archiveArtifacts(Map args) { pipelineRun.steps << [step: 'archiveArtifacts', args: args] }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runBackup } from '../../run/backupRun';
 import type { CommandContext } from '../context';
+import { formatRunSummary } from '../format';
 import { addCommonOptions, type CommonOptions, encryptionOf, resolveCommon } from '../options';
 
 interface BackupOptions extends CommonOptions {
@@ -16,7 +17,7 @@ export function registerBackup(program: Command, context: CommandContext): void 
     .option('--dry-run', 'list and fetch (proving access and decryption) but upload nothing')
     .option('--kms-key-id <key>', 'encrypt the object with this KMS key (SSE aws:kms) instead of AES256')
     .option('--with-tags', "also back up each parameter's tags (one extra call per parameter)");
-  addCommonOptions(command, { multiRegion: true }).action(
+  addCommonOptions(command, { regions: 'backup', summaryFile: true }).action(
     context.action(async (options: BackupOptions) => {
       const common = await resolveCommon(options, context.environment, context.signal);
       const { logger } = context.start(options);
@@ -36,9 +37,10 @@ export function registerBackup(program: Command, context: CommandContext): void 
         signal: context.signal,
       });
       await context.writeResult(options.summaryFile, result.summary);
-      if (result.failure) return context.reportError(result.failure);
-      logger.info({ event: 'run-done', status: result.summary.status }, `done: ${result.summary.status}`);
-      return result.exitCode;
+      const exitCode = result.failure ? context.reportError(result.failure) : result.exitCode;
+      const [head, ...regions] = formatRunSummary(result.summary);
+      logger.info({ event: 'run-done', status: result.summary.status }, [`done: ${head}`, ...regions].join('\n'));
+      return exitCode;
     }),
   );
 }

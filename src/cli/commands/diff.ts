@@ -30,7 +30,7 @@ export function registerDiff(program: Command, context: CommandContext): void {
       'show a short keyed hash of each changed value (HMAC-SHA-256, new key every run) for correlating lines',
     )
     .option('--json', 'print JSON instead of lines');
-  addCommonOptions(command, { multiRegion: false }).action(
+  addCommonOptions(command, { regions: 'single', summaryFile: false }).action(
     context.action(async (options: DiffOptions) => {
       const from = parseSource(options.from, '--from');
       const to = options.to === 'live' ? ({ kind: 'live' } as const) : parseSource(options.to, '--to');

@@ -14,7 +14,7 @@ export function registerList(program: Command, context: CommandContext): void {
     .command('list')
     .description("list the backups in a region's bucket, newest first; * marks the one latest.txt points at")
     .option('--json', 'print JSON instead of a table');
-  addCommonOptions(command, { multiRegion: false }).action(
+  addCommonOptions(command, { regions: 'single', summaryFile: false }).action(
     context.action(async (options: ListOptions) => {
       const { where } = await context.openRegion(options);
       const listing = await runList(where);

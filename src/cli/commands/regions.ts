@@ -6,7 +6,7 @@ import { addCommonOptions, type CommonOptions, resolveCommon } from '../options'
 
 export function registerRegions(program: Command, context: CommandContext): void {
   const command = program.command('regions').description('print the resolved region list as a JSON array on stdout');
-  addCommonOptions(command, { multiRegion: true }).action(
+  addCommonOptions(command, { regions: 'print', summaryFile: false }).action(
     context.action(async (options: CommonOptions) => {
       const common = await resolveCommon(options, context.environment, context.signal);
       context.start(options);

@@ -55,7 +55,7 @@ export function registerRestore(program: Command, context: CommandContext): void
       integer(0, 1000),
       3,
     );
-  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(
+  addCommonOptions(addSourceOption(command), { regions: 'single', summaryFile: true }).action(
     context.action(async (options: RestoreOptions) => {
       if (options.overwrite && !options.apply)
         throw new UsageError('--overwrite only means something with --apply (plans always show the updates)');

@@ -11,6 +11,7 @@ interface VerifyOptions extends CommonOptions {
   againstLive?: boolean;
   strict?: boolean;
   maxAge?: number;
+  json?: boolean;
 }
 
 export function registerVerify(program: Command, context: CommandContext): void {
@@ -25,8 +26,9 @@ export function registerVerify(program: Command, context: CommandContext): void 
       'report drift against SSM now: missing, extra, changed (by name, never values); missing and changed fail',
     )
     .option('--strict', 'with --against-live, parameters created since the backup (extra) fail too')
+    .option('--json', 'print the report and the verdict as one JSON document instead of lines')
     .option('--max-age <duration>', 'also fail when the newest backup is older than this (e.g. 26h)', duration);
-  addCommonOptions(addSourceOption(command), { multiRegion: false }).action(
+  addCommonOptions(addSourceOption(command), { regions: 'single', summaryFile: true }).action(
     context.action(async (options: VerifyOptions) => {
       const { logger, where } = await context.openRegion(options);
       const report = await runVerify({
@@ -36,21 +38,22 @@ export function registerVerify(program: Command, context: CommandContext): void 
         strict: Boolean(options.strict),
         maxAgeMs: options.maxAge,
       });
-      for (const line of formatVerifyReport(report)) context.stdout.write(`${line}\n`);
-      await context.writeResult(options.summaryFile, report);
-      if (report.failures.length) {
-        for (const problem of formatVerifyFailures(report, where.region))
-          logger.error({ event: 'verify-problem' }, problem);
-        return ExitCode.Failed;
-      }
+      const problems = formatVerifyFailures(report, where.region);
       const extra = report.drift?.extra.length
         ? `, ${report.drift.extra.length} extra (not failing without --strict)`
         : '';
-      logger.info(
-        { event: 'verified' },
-        `${report.origin} checks out${report.drift ? `, no missing or changed parameter${extra}` : ''}`,
-      );
-      return ExitCode.Ok;
+      const verdict = problems.length
+        ? `FAILED: ${problems.join('; ')}`
+        : `OK: ${report.origin} checks out${report.drift ? `, no missing or changed parameter${extra}` : ''}`;
+      // The details and the verdict go to one stream (stdout), as lines or as one JSON document.
+      if (options.json)
+        context.stdout.write(
+          `${JSON.stringify({ verdict: problems.length ? 'failed' : 'ok', problems, ...report }, null, 2)}\n`,
+        );
+      else for (const line of [...formatVerifyReport(report), verdict]) context.stdout.write(`${line}\n`);
+      await context.writeResult(options.summaryFile, report);
+      for (const problem of problems) logger.error({ event: 'verify-problem' }, problem);
+      return problems.length ? ExitCode.Failed : ExitCode.Ok;
     }),
   );
 }

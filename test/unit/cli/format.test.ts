@@ -1,4 +1,4 @@
-import { formatDuration, formatVerifyFailures } from '../../../src/cli/format';
+import { formatDuration, formatRunSummary, formatVerifyFailures } from '../../../src/cli/format';
 import { duration } from '../../../src/cli/options';
 import type { VerifyReport } from '../../../src/run/verifyRun';
 
@@ -32,6 +32,51 @@ describe('Function: formatVerifyFailures', () => {
     expect(formatVerifyFailures(report, 'us-west-2')).toEqual([
       'the newest backup (k) is 3m old; at most 1m allowed',
       'drift against live SSM in us-west-2: 0 missing, 1 extra, 1 changed (extra parameters alone do not fail without --strict)',
+    ]);
+  });
+});
+
+describe('Function: formatRunSummary', () => {
+  it('ends a run with one line per region: ok, failed (why), not started', () => {
+    const api = { calls: {}, retries: {}, total: 0, totalRetries: 0, throttled: 0 };
+    const lines = formatRunSummary({
+      tool: { name: 'ssm-backup', version: '1' },
+      environment: 'dev',
+      dryRun: false,
+      status: 'failed',
+      startedAt: 't',
+      durationMs: 1,
+      regions: [
+        {
+          status: 'ok',
+          region: 'ap-northeast-1',
+          bucket: 'b',
+          key: 'k.json',
+          parameterCount: 3,
+          listed: 3,
+          vanished: [],
+          durationMs: 1,
+          api,
+          bytes: 1,
+          sha256: 'x',
+          latest: 'moved',
+        },
+        {
+          status: 'failed',
+          region: 'us-west-2',
+          bucket: 'b',
+          durationMs: 1,
+          api,
+          error: { name: 'AwsCallError', code: 'AccessDeniedException', message: 'GetParameters failed' },
+        },
+        { status: 'not-started', region: 'us-east-1', bucket: 'b', reason: 'an earlier region failed' },
+      ],
+    });
+    expect(lines).toEqual([
+      'dev: failed',
+      '  ap-northeast-1: ok, 3 parameters -> s3://b/k.json',
+      '  us-west-2: FAILED (AccessDeniedException: GetParameters failed)',
+      '  us-east-1: not started (an earlier region failed)',
     ]);
   });
 });

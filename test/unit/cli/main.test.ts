@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { createLogger } from '../../../src/cli/logger';
+import { createLogger, useColor } from '../../../src/cli/logger';
 import { main } from '../../../src/cli/main';
 import { ExitCode } from '../../../src/errors';
 
@@ -38,6 +38,66 @@ describe('Function: main', () => {
     const result = await run(...args);
     expect(result.code).toBe(ExitCode.Usage);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('Function: main, for an operator', () => {
+  it.each([
+    ['bakup', 'backup'],
+    ['restor', 'restore'],
+    ['verfy', 'verify'],
+    ['histroy', 'history'],
+  ])('a typo %p says unknown command and suggests %p (exit 2)', async (typo, nearest) => {
+    const result = await run(typo, '--env', 'dev');
+    expect(result.code).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain(`unknown command '${typo}' (Did you mean ${nearest}?)`);
+  });
+
+  it('with --log-format json, every message is JSON, usage errors included: ISO time, level by name', async () => {
+    for (const args of [
+      ['bakup', '--log-format', 'json'],
+      ['--env', 'a b', '--log-format=json'],
+      ['--bogus', '--log-format', 'json'],
+    ]) {
+      const result = await run(...args);
+      expect(result.code).toBe(ExitCode.Usage);
+      const lines = result.stderr.trim().split('\n');
+      for (const line of lines) {
+        const entry = JSON.parse(line);
+        expect(entry.level).toBe('error');
+        expect(entry.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      }
+    }
+  });
+
+  it('--help says backup is the default, with examples, exit codes and the environment it reads', async () => {
+    const { stdout } = await run('--help');
+    expect(stdout).toContain('backup is the default command');
+    expect(stdout).toMatch(/Examples:\n {2}ssm-backup --env dev --dry-run/);
+    expect(stdout).toMatch(/Exit codes:[\s\S]*\n {2}3 {4}done with a warning[\s\S]*130/);
+    expect(stdout).toMatch(/Environment:[\s\S]*AWS_PROFILE[\s\S]*NO_COLOR, FORCE_COLOR/);
+  });
+
+  it('each command lists only the options it uses, --env as required', async () => {
+    const regions = (await run('regions', '--help')).stdout;
+    expect(regions).not.toContain('back up this region only');
+    expect(regions).not.toContain('--summary-file');
+    expect(regions).toMatch(/--env <name> +\(required\)/);
+    expect((await run('list', '--help')).stdout).not.toContain('--summary-file');
+    expect((await run('list', '--help')).stdout).not.toContain('--regions');
+    expect((await run('backup', '--help')).stdout).toContain('back up this region only');
+    expect((await run('verify', '--help')).stdout).toContain('--json');
+  });
+});
+
+describe('Function: useColor', () => {
+  it('colours a terminal unless NO_COLOR; FORCE_COLOR colours anywhere', () => {
+    expect(useColor({}, true)).toBe(true);
+    expect(useColor({}, false)).toBe(false);
+    expect(useColor({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(useColor({ FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(useColor({ FORCE_COLOR: '0' }, true)).toBe(true);
+    expect(useColor({ FORCE_COLOR: '0', NO_COLOR: '1' }, true)).toBe(false);
   });
 });
 

@@ -44,8 +44,16 @@ describe('Function: findHomeRegion', () => {
   it('then reads the region of the active profile, as the AWS tools do', async () => {
     expect(await findHomeRegion({ env: {} })).toEqual({ region: 'eu-west-3', source: 'profile default' });
     expect(await findHomeRegion({ env: {}, profile: 'x' })).toEqual({ region: 'us-east-1', source: 'profile x' });
-    process.env.AWS_PROFILE = 'x';
-    expect(await findHomeRegion({ env: {} })).toEqual({ region: 'us-east-1', source: 'profile x' });
+    expect(await findHomeRegion({ env: { AWS_PROFILE: 'x' } })).toEqual({ region: 'us-east-1', source: 'profile x' });
+  });
+
+  it('names an unknown profile as unknown, not as missing credentials', async () => {
+    await expect(findHomeRegion({ env: { AWS_REGION: 'us-east-1' }, profile: 'typo' })).rejects.toThrow(
+      /unknown AWS profile 'typo' \(from --profile\): it is in neither the shared config file nor the credentials file/,
+    );
+    await expect(findHomeRegion({ env: { AWS_PROFILE: 'typo' } })).rejects.toThrow(
+      /unknown AWS profile 'typo' \(from AWS_PROFILE\)/,
+    );
   });
 
   it('is undefined when nothing sets one: no silent default', async () => {
