@@ -28,7 +28,7 @@ Examples:
 Exit codes:
   0    done
   1    the operation failed (AWS error after retries, undecryptable parameter, upload or check failed,
-       drift or damage found, a failed restore write); diff: the two sides differ
+       drift or damage found, a failed restore write); diff: the two sides differ (trouble is 2)
   2    usage or configuration error, found before anything is written
   3    done with a warning that needs a person (no parameter matched: nothing uploaded)
   130  interrupted by SIGINT; 143 by SIGTERM (no new calls, latest.txt untouched, summary written)

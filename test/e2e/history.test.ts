@@ -146,6 +146,12 @@ describe('ssm-backup diff', () => {
     const result = await session.run(['diff', '--env', 'dev', '--region', REGION, '--to', 'yesterday']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--to 'yesterday' is not latest, a date or time/);
+    // Trouble is 2, never 1 (which means "they differ"): a time before the first backup.
+    const early = await session.run(['diff', '--env', 'dev', '--region', REGION, '--from', '2020-01-01']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(
+      /NoBackupError: no backup in s3:\/\/\S+ was taken at or before 2020-01-01T23:59:59.999Z \(the oldest is /,
+    );
   });
 });
 

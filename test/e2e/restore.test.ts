@@ -150,6 +150,8 @@ describe('restore round trip (built CLI against moto)', () => {
     expect(result.stdout).toContain(`CHANGED   ${descriptionChanged} (description)`);
     expect(result.stdout).toContain(`CHANGED   ${tagsChanged} (tags)`);
     expect(result.stderr).toMatch(/3 missing, 1 extra, 4 changed/);
+    // Reading live SSM shows progress, as a backup does.
+    expect(result.stderr).toMatch(/\[us-west-2\] described \d+, fetched \d+\/\d+/);
   });
 
   it('the plan shows exactly the changes, by name, and writes nothing', async () => {

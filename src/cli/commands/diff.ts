@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseSource } from '../../backup/source';
 import { ExitCode } from '../../errors';
 import { ValueHasher } from '../../history/diff';
-import { runDiff } from '../../run/diffRun';
+import { type DiffReport, runDiff } from '../../run/diffRun';
 import type { CommandContext } from '../context';
 import { formatDiff } from '../format';
 import { addCommonOptions, type CommonOptions } from '../options';
@@ -35,7 +35,14 @@ export function registerDiff(program: Command, context: CommandContext): void {
       const from = parseSource(options.from, '--from');
       const to = options.to === 'live' ? ({ kind: 'live' } as const) : parseSource(options.to, '--to');
       const { where } = await context.openRegion(options);
-      const report = await runDiff({ ...where, from, to, hasher: new ValueHasher() });
+      let report: DiffReport;
+      try {
+        report = await runDiff({ ...where, from, to, hasher: new ValueHasher() });
+      } catch (error) {
+        // As diff(1) does, trouble is 2: a script must never read a failure as "they differ" (1).
+        const code = context.reportError(error);
+        return code === ExitCode.Failed ? ExitCode.Usage : code;
+      }
       const out = context.stdout;
       if (options.json) out.write(`${JSON.stringify(options.showHashes ? report : withoutHashes(report), null, 2)}\n`);
       else for (const line of formatDiff(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);
@@ -46,7 +53,7 @@ export function registerDiff(program: Command, context: CommandContext): void {
 }
 
 /** Hashes only when asked for: without --show-hashes not even a keyed hash leaves the process. */
-function withoutHashes(report: Awaited<ReturnType<typeof runDiff>>): unknown {
+function withoutHashes(report: DiffReport): unknown {
   return {
     ...report,
     entries: report.entries.map((e) => {

@@ -128,6 +128,24 @@ describe('Function: applyPlan', () => {
     expect(starts[6]! - starts[0]!).toBeGreaterThanOrEqual(1900);
     for (let i = 3; i < starts.length; i++) expect(starts[i]! - starts[i - 3]!).toBeGreaterThanOrEqual(950);
   });
+
+  it('with --write-rps 0 does not pace writes at all: all of them in flight at once, up to the concurrency', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    ssmMock.on(PutParameterCommand).callsFake(async () => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return {};
+    });
+    const backup = Array.from({ length: 8 }, (_, i) => p(`/dev/p${i}`));
+    await apply(backup, [], { writesPerSecond: 0, concurrency: 8 });
+    expect(peak).toBe(8);
+    peak = 0;
+    // The same writes at 3 a second: never more than 3 started in the first second.
+    await apply(backup, [], { writesPerSecond: 3, concurrency: 8 });
+    expect(peak).toBeLessThanOrEqual(3);
+  });
 });
 
 describe('Function: policiesInput', () => {
