@@ -6,6 +6,7 @@
  *   npm run bench                 N = 2,000 and 10,000
  *   npm run bench -- --n 500      other sizes, comma-separated
  *   npm run bench -- --value-kb 8 every value 8 KB (the memory worst case)
+ *   npm run bench -- --quota-only only the AWS-like quota rows (per-operation token buckets at the proxy)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,121 @@ const RSS_PROBE = resolve(__dirname, 'lib', 'rssProbe.js');
 /** The stack's per-region and legacy bucket keys: parameters of the environment like any other. */
 const WIRING_KEYS = 2;
 const VALUE_KB = parseValueKb(process.argv.slice(2));
+const QUOTA_ONLY = process.argv.includes('--quota-only');
+
+/**
+ * Quotas well below what moto serves at each size (its filtered listing slows as T grows: about 10
+ * pages a second at T = 11,000), so the quotas, not moto, set the pace.
+ */
+function quotasFor(n: number): Record<string, number> {
+  return n <= 2000 ? { GetParameters: 10, DescribeParameters: 15 } : { GetParameters: 5, DescribeParameters: 6 };
+}
+
+interface QuotaRow {
+  run: string;
+  n: number;
+  wall: number;
+  ideal: number;
+  ssmCalls: number;
+  throttled: number;
+  learned: string;
+  complete: string;
+}
+
+/**
+ * One backup through a proxy enforcing per-operation quotas the runner does not know, uncapped
+ * (--max-rps 0). With `halveAfter`, GetParameters' quota halves at that fraction of its calls (another
+ * application starts). Ideal = the time the quotas allow for the calls made: max over operations of
+ * calls / quota (with the halving, the two phases added).
+ */
+async function runQuota(label: string, n: number, target: string, halveAfter?: number): Promise<QuotaRow> {
+  const quotas = quotasFor(n);
+  const proxy = await startFaultProxy({ target, throttleRate: 0, quotas });
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
+  let halvedAt: number | undefined;
+  const fetches = Math.ceil((n + WIRING_KEYS) / 10);
+  if (halveAfter !== undefined) {
+    let seen = 0;
+    proxy.beforeForward = async (amzTarget) => {
+      if (
+        amzTarget === 'AmazonSSM.GetParameters' &&
+        ++seen === Math.round(fetches * halveAfter) &&
+        halvedAt === undefined
+      ) {
+        halvedAt = seen;
+        proxy.setQuota('GetParameters', quotas.GetParameters / 2);
+      }
+    };
+  }
+  try {
+    const summaryFile = join(dir, 'summary.json');
+    const started = performance.now();
+    const args = [
+      'backup',
+      '--env',
+      'dev',
+      '--region',
+      REGION,
+      '--max-rps',
+      '0',
+      '--summary-file',
+      summaryFile,
+      '--log-level',
+      'warn',
+    ];
+    const result = await runCli(args, localEnv(proxy.endpoint));
+    const wall = (performance.now() - started) / 1000;
+    if (result.code !== 0) throw new Error(`${label}: runner exited ${result.code}\n${result.stderr}`);
+    const region = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
+    const ops = region.api.operations as Record<string, { calls: number; throttled: number; learnedRate?: number }>;
+    const succeeded = (op: string) => (ops[op]?.calls ?? 0) - (ops[op]?.throttled ?? 0);
+    const gets = succeeded('GetParameters');
+    const getTime =
+      halvedAt === undefined
+        ? gets / quotas.GetParameters
+        : halvedAt / quotas.GetParameters + (gets - halvedAt) / (quotas.GetParameters / 2);
+    const ideal = Math.max(getTime, succeeded('DescribeParameters') / quotas.DescribeParameters);
+    const ssmCalls = Object.entries(ops)
+      .filter(
+        ([op]) =>
+          op !== 'PutObject' &&
+          op !== 'HeadObject' &&
+          op !== 'GetObject' &&
+          op !== 'HeadBucket' &&
+          op !== 'GetCallerIdentity',
+      )
+      .reduce((total, [, o]) => total + o.calls, 0);
+    const learned = Object.entries(ops)
+      .filter(([, o]) => o.learnedRate !== undefined)
+      .map(([op, o]) => `${op} ${o.learnedRate}/s`)
+      .join(', ');
+    return {
+      run: label,
+      n,
+      wall,
+      ideal,
+      ssmCalls,
+      throttled: proxy.stats.throttled,
+      learned: learned || '-',
+      complete: region.parameterCount - WIRING_KEYS === n ? 'yes' : `NO (${region.parameterCount - WIRING_KEYS}/${n})`,
+    };
+  } finally {
+    await proxy.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function quotaTable(rows: QuotaRow[]): string {
+  const lines = rows.map((r) => {
+    const q = quotasFor(r.n);
+    return `| ${r.run} | ${r.n} | Get ${q.GetParameters}/s, Describe ${q.DescribeParameters}/s | ${r.wall.toFixed(1)} | ${r.ideal.toFixed(1)} | ${(r.wall / r.ideal).toFixed(2)}x | ${r.throttled} of ${r.ssmCalls} (${((100 * r.throttled) / r.ssmCalls).toFixed(1)}%) | ${r.learned} | ${r.complete} |`;
+  });
+  return [
+    '| run | N | quotas | wall s | ideal s | wall/ideal | throttled SSM calls | learned rates | complete |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...lines,
+  ].join('\n');
+}
 
 interface Row {
   run: string;
@@ -170,6 +286,7 @@ async function main(): Promise<void> {
   const moto = await startMoto({ log: console.log });
   assertLocalEndpoint(moto.endpoint);
   const rows: Row[] = [];
+  const quotaRows: QuotaRow[] = [];
   const notes: string[] = [];
   try {
     for (const [index, n] of sizes.entries()) {
@@ -189,6 +306,10 @@ async function main(): Promise<void> {
       const t = n + others + WIRING_KEYS;
       const env = localEnv(moto.endpoint);
 
+      quotaRows.push(await runQuota('AWS-like quotas, --max-rps 0', n, moto.endpoint));
+      if (n > 2000) quotaRows.push(await runQuota('quota halved half-way', n, moto.endpoint, 0.5));
+      console.log(quotaTable(quotaRows));
+      if (QUOTA_ONLY) continue;
       rows.push(await runBackup('cap off', n, t, env, ['--max-rps', '0']));
       const bare = await bareCalls(moto.endpoint, 'dev');
       notes.push(
@@ -208,6 +329,7 @@ async function main(): Promise<void> {
       console.log(table(rows));
     }
 
+    if (QUOTA_ONLY) return;
     // Restore of 1,000 parameters into an empty region with writes uncapped; then, at the default
     // pace of 3 writes a second, of 100 parameters deleted from the backed-up region.
     await moto.reset();
@@ -265,6 +387,10 @@ async function main(): Promise<void> {
     `\nssm-backup benchmark, one region on moto 5.2.5, ${VALUE_KB ? `every value ${VALUE_KB} KB` : 'realistic value mix'}, ${new Date().toISOString().slice(0, 10)}`,
   );
   console.log(table(rows));
+  console.log(
+    '\nper-operation quotas at the proxy (token buckets, burst = rate); the runner is uncapped and not told them:',
+  );
+  console.log(quotaTable(quotaRows));
   console.log(
     `\nminimum = ceil(T/P) listing pages + ceil(N'/10) GetParameters, N' = N + the ${WIRING_KEYS} bucket keys; P = 10 on moto (its page size), 50 on AWS.`,
   );

@@ -9,6 +9,40 @@ export interface FaultProxyOptions {
   matches?: (target: string) => boolean;
   /** Seed for the deterministic coin, so a run can be repeated. */
   seed?: number;
+  /**
+   * AWS-like quotas: sends per second per SSM operation and region, as token buckets whose burst
+   * equals the rate; a call past its quota is throttled. The runner is not told them.
+   */
+  quotas?: Record<string, number>;
+}
+
+/** One operation's quota in one region: a token bucket, burst = rate. */
+class QuotaBucket {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(private rate: number) {
+    this.tokens = rate;
+  }
+
+  setRate(rate: number): void {
+    this.refill();
+    this.rate = rate;
+    this.tokens = Math.min(this.tokens, rate);
+  }
+
+  take(): boolean {
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private refill(): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+  }
 }
 
 export interface FaultProxy {
@@ -20,6 +54,8 @@ export interface FaultProxy {
   /** Rewrites a JSON answer from upstream (SSM), e.g. to report a name as InvalidParameters. */
   rewrite?: (amzTarget: string, requestBody: Buffer, answer: Buffer) => Buffer;
   stats: { forwarded: number; throttled: number; stalled: number };
+  /** Changes an operation's quota from now on (another application starts, say), in every region. */
+  setQuota(operation: string, rate: number): void;
   close(): Promise<void>;
 }
 
@@ -45,9 +81,24 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const matches = options.matches ?? ((amzTarget: string) => amzTarget.startsWith('AmazonSSM.'));
   const stats = { forwarded: 0, throttled: 0, stalled: 0 };
 
+  const quotas = { ...options.quotas };
+  const buckets = new Map<string, QuotaBucket>();
+  /** Within its quota, or none: false when the call must be throttled. */
+  const admit = (amzTarget: string, authorization: string): boolean => {
+    const operation = amzTarget.replace(/^AmazonSSM\./, '');
+    const rate = quotas[operation];
+    if (!amzTarget.startsWith('AmazonSSM.') || rate === undefined) return true;
+    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(authorization)?.[1] ?? 'unknown';
+    const key = `${operation} ${region}`;
+    const bucket = buckets.get(key) ?? new QuotaBucket(rate);
+    buckets.set(key, bucket);
+    return bucket.take();
+  };
+
   const server: Server = createServer((req, res) => {
     const amzTarget = String(req.headers['x-amz-target'] ?? '');
-    if (amzTarget && matches(amzTarget) && random() < options.throttleRate) {
+    const overQuota = !admit(amzTarget, String(req.headers.authorization ?? ''));
+    if (overQuota || (amzTarget && matches(amzTarget) && random() < options.throttleRate)) {
       stats.throttled++;
       req.resume();
       const body = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
@@ -100,6 +151,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const proxy: FaultProxy = {
     endpoint: `http://127.0.0.1:${port}`,
     stats,
+    setQuota: (operation, rate) => {
+      quotas[operation] = rate;
+      for (const [key, bucket] of buckets) if (key.startsWith(`${operation} `)) bucket.setRate(rate);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

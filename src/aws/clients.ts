@@ -45,8 +45,8 @@ export interface RegionClients {
 const quietSdkLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export function createRegionClients(region: string, settings: ClientSettings): RegionClients {
-  const stats = new CallStats();
   const pacer = new Pacer({ maxInFlight: settings.concurrency, maxRps: settings.maxRps });
+  const stats = new CallStats(() => pacer.learnedRates());
   const plugin = retryPlugin({
     policy: settings.retryPolicy ?? DEFAULT_RETRY_POLICY,
     pacer,

@@ -1,66 +1,66 @@
 import PQueue from 'p-queue';
+import { AdaptiveRate } from './adaptiveRate';
 
 export interface PacerOptions {
-  /** Most requests in flight at once. */
+  /** Most requests in flight at once, all operations together. */
   maxInFlight: number;
-  /** Cap on requests started per second; 0 or undefined for no cap. */
+  /** Cap on each read operation's sends per second; 0 or undefined for no cap. */
   maxRps?: number;
   now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
-
-/** Throttles that arrive together answer one burst: the limit is cut at most once per window. */
-const DECREASE_WINDOW_MS = 1_000;
 
 /**
  * Writes have their own quota on AWS and their own pace (restore's `--write-rps`), so the read cap
- * (`--max-rps`) must not hold them back: they pass the pacer untouched.
+ * (`--max-rps`) does not apply to them; they still learn their rate from throttling.
  */
 const WRITE_OPERATIONS = new Set(['PutParameter', 'AddTagsToResource', 'RemoveTagsFromResource']);
 
 /**
- * Paces one region's requests: a hard cap on the start rate (so applications reading SSM at the same
- * time keep their share of the account quota), and an in-flight limit that halves on throttling and
- * creeps back up on success (additive increase, multiplicative decrease).
+ * Paces one region's requests. AWS quotas are per API (GetParameters shares its quota with every
+ * application of the account; DescribeParameters has its own, lower one), so each operation has its
+ * own rate, learned from its own throttles (adaptiveRate.ts): a throttled listing does not slow the
+ * fetches. A send waits for its operation's turn first, and only then for a place among the calls in
+ * flight, so a slowed operation never holds places that another could use.
  */
 export class Pacer {
-  private readonly queue: PQueue;
-  private readonly maxInFlight: number;
-  private successesSinceChange = 0;
-  private lastDecreaseAt = -Infinity;
-  private readonly now: () => number;
+  private readonly inFlight: PQueue;
+  private readonly rates = new Map<string, AdaptiveRate>();
 
-  constructor(options: PacerOptions) {
-    this.maxInFlight = Math.max(1, options.maxInFlight);
-    this.now = options.now ?? Date.now;
-    this.queue = new PQueue({
-      concurrency: this.maxInFlight,
-      ...(options.maxRps ? { intervalCap: options.maxRps, interval: 1000, strict: true } : {}),
-    });
+  constructor(private readonly options: PacerOptions) {
+    this.inFlight = new PQueue({ concurrency: Math.max(1, options.maxInFlight) });
   }
 
-  get inFlightLimit(): number {
-    return this.queue.concurrency;
+  async run<T>(operation: string, attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.rateOf(operation).acquire(signal);
+    return this.inFlight.add(attempt);
   }
 
-  run<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
-    return WRITE_OPERATIONS.has(operation) ? attempt() : this.queue.add(attempt);
+  onThrottled(operation: string): void {
+    this.rateOf(operation).onThrottled();
   }
 
-  onThrottled(operation?: string): void {
-    if (operation && WRITE_OPERATIONS.has(operation)) return;
-    this.successesSinceChange = 0;
-    const now = this.now();
-    if (now - this.lastDecreaseAt < DECREASE_WINDOW_MS) return;
-    this.lastDecreaseAt = now;
-    this.queue.concurrency = Math.max(1, Math.floor(this.queue.concurrency / 2));
+  onSuccess(operation: string): void {
+    this.rateOf(operation).onSuccess();
   }
 
-  onSuccess(operation?: string): void {
-    if (operation && WRITE_OPERATIONS.has(operation)) return;
-    if (this.queue.concurrency >= this.maxInFlight) return;
-    if (++this.successesSinceChange >= 5) {
-      this.queue.concurrency += 1;
-      this.successesSinceChange = 0;
+  /** The rate each operation has learned (sends per second), for the summary; none until throttled. */
+  learnedRates(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [operation, rate] of this.rates) {
+      const learned = rate.learnedRate;
+      if (learned !== undefined) out[operation] = learned;
     }
+    return out;
+  }
+
+  private rateOf(operation: string): AdaptiveRate {
+    let rate = this.rates.get(operation);
+    if (!rate) {
+      const cap = WRITE_OPERATIONS.has(operation) ? 0 : (this.options.maxRps ?? 0);
+      rate = new AdaptiveRate({ cap, now: this.options.now, sleep: this.options.sleep });
+      this.rates.set(operation, rate);
+    }
+    return rate;
   }
 }

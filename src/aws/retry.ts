@@ -11,6 +11,7 @@ import type { CallStats } from './callStats';
 import { errorCodeOf, isConnectFailure, isThrottling, isTransient, toToolError } from './errorKinds';
 import type { Pacer } from './pacer';
 import { withFreshBody } from './replayableBody';
+import { abortableSleep } from './sleep';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -81,11 +82,15 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
         async () => {
           throwIfInterrupted(signal);
           stats.recordAttempt(operation);
-          const output = await pacer.run(operation, () => {
-            // The pacer may have held the attempt back; a signal in the meantime cancels it.
-            throwIfInterrupted(signal);
-            return untilInterrupted(next(withFreshBody(args)), signal);
-          });
+          const output = await pacer.run(
+            operation,
+            () => {
+              // The pacer may have held the attempt back; a signal in the meantime cancels it.
+              throwIfInterrupted(signal);
+              return untilInterrupted(next(withFreshBody(args)), signal);
+            },
+            signal,
+          );
           pacer.onSuccess(operation);
           return output;
         },
@@ -146,17 +151,5 @@ function untilInterrupted<T>(attempt: Promise<T>, signal: AbortSignal | undefine
     const onAbort = () => reject(interruptedError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     attempt.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -67,7 +67,12 @@ export function addCommonOptions(command: Command, use: { regions: RegionUse; su
     )
     .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)')
     .option('--concurrency <n>', 'requests in flight per region', integer(1, 64), 4)
-    .option('--max-rps <n>', 'cap on requests started per second per region (0: no cap)', integer(0, 1000), 20)
+    .option(
+      '--max-rps <n>',
+      "cap on each operation's requests per second in a region (0: none); under it the rate is learned from throttling",
+      integer(0, 1000),
+      20,
+    )
     .option(
       '--request-timeout <seconds>',
       'deadline for each AWS request to be answered (then it is retried)',

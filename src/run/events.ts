@@ -1,3 +1,4 @@
+import type { OperationCounts } from '../aws/callStats';
 import type { RetryEvent } from '../aws/retry';
 import type { BucketCheck } from '../backup/store';
 
@@ -30,6 +31,8 @@ export interface ApiCounts {
   total: number;
   totalRetries: number;
   throttled: number;
+  /** Per operation: calls, throttled, retries and the rate learned from throttling. */
+  operations: Record<string, OperationCounts>;
   /** ceil(N/10) GetParameters calls for the N captured; listing pages depend on all parameters in the region. */
   minimumFetchCalls?: number;
   listPages?: number;

@@ -86,6 +86,35 @@ describe('no call can hang', () => {
   });
 });
 
+describe('pace', () => {
+  it("learns each operation's quota from its throttles and stays near it: few throttled calls, all captured", async () => {
+    // Quotas the runner is not told, per operation, as AWS sets them; the runner uncapped.
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      throttleRate: 0,
+      quotas: { GetParameters: 10, DescribeParameters: 15 },
+    });
+    try {
+      const summaryFile = session.summaryPath('quota');
+      const args = ['--env', 'dev', '--region', OTHER, '--max-rps', '0', '--summary-file', summaryFile];
+      const result = await session.run(args, { AWS_ENDPOINT_URL: proxy.endpoint });
+      expect(result.code).toBe(0);
+      const region = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
+      expect(region.parameterCount).toBe(region.listed);
+      const { GetParameters: gets, DescribeParameters: lists } = region.api.operations;
+      expect(proxy.stats.throttled).toBeGreaterThan(0);
+      expect(gets.throttled + lists.throttled).toBe(proxy.stats.throttled);
+      // Learned, near the quota, not far below it.
+      expect(gets.learnedRate).toBeGreaterThan(5);
+      expect(gets.learnedRate).toBeLessThan(20);
+      // A good citizen: throttled calls are a small share of all (the first burst, then probes).
+      expect(proxy.stats.throttled / (gets.calls + lists.calls)).toBeLessThan(0.15);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('never backwards, never over another run', () => {
   it('two runs in the same second write two objects; neither replaces the other', async () => {
     const before = backupKeys(await listKeys(moto.endpoint, HOME, buckets[HOME]!));

@@ -1,63 +1,131 @@
+import { AdaptiveRate } from '../../../src/aws/adaptiveRate';
 import { Pacer } from '../../../src/aws/pacer';
 
-describe('Class: Pacer', () => {
-  it('halves the in-flight limit on throttling, once per burst, never below 1', () => {
-    let now = 0;
-    const pacer = new Pacer({ maxInFlight: 8, now: () => now });
-    pacer.onThrottled();
-    pacer.onThrottled();
-    pacer.onThrottled();
-    expect(pacer.inFlightLimit).toBe(4);
-    now += 1_000;
-    pacer.onThrottled();
-    expect(pacer.inFlightLimit).toBe(2);
-    for (let i = 0; i < 5; i++) {
-      now += 1_000;
-      pacer.onThrottled();
+/** A clock the test moves, and a sleep that moves it: time-based pacing without waiting. */
+function fakeTime() {
+  const clock = { now: 0 };
+  return {
+    clock,
+    now: () => clock.now,
+    sleep: async (ms: number) => {
+      clock.now += ms;
+    },
+  };
+}
+
+describe('Class: AdaptiveRate', () => {
+  it('does not limit anything but the cap until the first throttle', async () => {
+    const time = fakeTime();
+    expect(new AdaptiveRate({ ...time }).rate).toBe(Infinity);
+    const capped = new AdaptiveRate({ ...time, cap: 20 });
+    expect(capped.rate).toBe(20);
+    for (let i = 0; i < 21; i++) await capped.acquire();
+    // 21 sends at 20 a second: the 21st waits until one second has passed.
+    expect(time.clock.now).toBe(1000);
+    expect(capped.learnedRate).toBeUndefined();
+  });
+
+  it('cuts to 0.7 of the rate the service accepted, once per burst of throttles, then grows back along a cubic', () => {
+    const time = fakeTime();
+    const rate = new AdaptiveRate({ ...time });
+    for (let i = 0; i < 10; i++) {
+      time.clock.now += 100;
+      rate.onSuccess();
     }
-    expect(pacer.inFlightLimit).toBe(1);
+    // Ten successes in the last second: the service was accepting 10 per second.
+    rate.onThrottled();
+    rate.onThrottled();
+    rate.onThrottled();
+    expect(rate.rate).toBeCloseTo(7, 5);
+    // Back at the throttled rate after the cubic's window, cbrt(10 * 0.3 / 0.4) seconds.
+    time.clock.now += Math.cbrt(7.5) * 1000;
+    expect(rate.rate).toBeCloseTo(10, 5);
+    // Slowly past it at first, then faster: probing for more.
+    time.clock.now += 1000;
+    expect(rate.rate).toBeCloseTo(10.4, 5);
+    time.clock.now += 1000;
+    expect(rate.rate).toBeCloseTo(13.2, 5);
+    // The summary reports the limit it learned, not how far it has probed past it.
+    expect(rate.learnedRate).toBe(10);
   });
 
-  it('creeps back up by one per five successes, to the configured limit', () => {
-    let now = 0;
-    const pacer = new Pacer({ maxInFlight: 3, now: () => now });
-    pacer.onThrottled();
-    now += 1_000;
-    pacer.onThrottled();
-    expect(pacer.inFlightLimit).toBe(1);
-    for (let i = 0; i < 4; i++) pacer.onSuccess();
-    expect(pacer.inFlightLimit).toBe(1);
-    pacer.onSuccess();
-    expect(pacer.inFlightLimit).toBe(2);
-    for (let i = 0; i < 50; i++) pacer.onSuccess();
-    expect(pacer.inFlightLimit).toBe(3);
+  it('follows a quota that halves: a later throttle cuts from the lower accepted rate', () => {
+    const time = fakeTime();
+    const rate = new AdaptiveRate({ ...time });
+    for (let i = 0; i < 10; i++) {
+      time.clock.now += 100;
+      rate.onSuccess();
+    }
+    rate.onThrottled();
+    time.clock.now += 3000;
+    // Another application now takes half of the quota: 5 accepted in the last second.
+    for (let i = 0; i < 5; i++) {
+      time.clock.now += 200;
+      rate.onSuccess();
+    }
+    rate.onThrottled();
+    expect(rate.rate).toBeCloseTo(3.5, 5);
   });
 
-  it('keeps at most the limit in flight and starts no more than maxRps per second', async () => {
-    const pacer = new Pacer({ maxInFlight: 2, maxRps: 5 });
+  it('never goes below half a send per second, nor above its cap', () => {
+    const time = fakeTime();
+    const rate = new AdaptiveRate({ ...time, cap: 12 });
+    rate.onThrottled();
+    expect(rate.rate).toBe(0.5);
+    time.clock.now += 60_000;
+    expect(rate.rate).toBe(12);
+  });
+
+  it('spaces sends 1/rate apart once it has learned a rate', async () => {
+    const time = fakeTime();
+    const rate = new AdaptiveRate({ ...time });
+    for (let i = 0; i < 4; i++) {
+      time.clock.now += 250;
+      rate.onSuccess();
+    }
+    rate.onThrottled();
+    // 4 accepted a second, cut to 2.8: sends 357 ms apart.
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await rate.acquire();
+      starts.push(time.clock.now);
+    }
+    expect(starts[1] - starts[0]).toBeCloseTo(1000 / 2.8, 0);
+  });
+});
+
+describe('Class: Pacer', () => {
+  it('learns each operation on its own: a throttled listing does not slow the fetches', async () => {
+    const time = fakeTime();
+    const pacer = new Pacer({ maxInFlight: 4, ...time });
+    pacer.onThrottled('DescribeParameters');
+    expect(pacer.learnedRates()).toEqual({ DescribeParameters: 0.5 });
+    expect(time.clock.now).toBe(0);
+    const before = time.clock.now;
+    for (let i = 0; i < 10; i++) await pacer.run('GetParameters', async () => undefined);
+    expect(time.clock.now).toBe(before);
+  });
+
+  it('keeps at most the limit in flight, all operations together', async () => {
+    const pacer = new Pacer({ maxInFlight: 2 });
     let inFlight = 0;
     let peak = 0;
-    const starts: number[] = [];
-    await Promise.all(
-      Array.from({ length: 8 }, () =>
-        pacer.run('GetParameters', async () => {
-          starts.push(Date.now());
-          peak = Math.max(peak, ++inFlight);
-          await new Promise((r) => setTimeout(r, 10));
-          inFlight--;
-        }),
-      ),
-    );
+    const call = () =>
+      pacer.run(Math.random() < 0.5 ? 'GetParameters' : 'DescribeParameters', async () => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((r) => setTimeout(r, 10));
+        inFlight--;
+      });
+    await Promise.all(Array.from({ length: 8 }, call));
     expect(peak).toBe(2);
-    expect(starts[5]! - starts[0]!).toBeGreaterThanOrEqual(950);
   });
 
-  it('lets writes pass the read cap: restore paces them itself (--write-rps)', async () => {
-    const pacer = new Pacer({ maxInFlight: 1, maxRps: 1 });
-    const started = Date.now();
-    await Promise.all(Array.from({ length: 5 }, () => pacer.run('PutParameter', async () => undefined)));
-    expect(Date.now() - started).toBeLessThan(500);
-    pacer.onThrottled('PutParameter');
-    expect(pacer.inFlightLimit).toBe(1);
+  it("caps reads at --max-rps per operation, and leaves writes to restore's own pace", async () => {
+    const time = fakeTime();
+    const pacer = new Pacer({ maxInFlight: 1, maxRps: 1, ...time });
+    for (let i = 0; i < 3; i++) await pacer.run('PutParameter', async () => undefined);
+    expect(time.clock.now).toBe(0);
+    for (let i = 0; i < 3; i++) await pacer.run('GetParameters', async () => undefined);
+    expect(time.clock.now).toBe(2000);
   });
 });

@@ -38,7 +38,7 @@ describe('Function: formatVerifyFailures', () => {
 
 describe('Function: formatRunSummary', () => {
   it('ends a run with one line per region: ok, failed (why), not started', () => {
-    const api = { calls: {}, retries: {}, total: 0, totalRetries: 0, throttled: 0 };
+    const api = { calls: {}, retries: {}, total: 0, totalRetries: 0, throttled: 0, operations: {} };
     const lines = formatRunSummary({
       tool: { name: 'ssm-backup', version: '1' },
       environment: 'dev',

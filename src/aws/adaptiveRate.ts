@@ -1,0 +1,90 @@
+import { abortableSleep } from './sleep';
+
+/**
+ * The send rate of one operation, learned from throttling: the AWS SDKs' adaptive retry mode (a CUBIC
+ * congestion window applied to a rate), written out here so that the clock can be injected, the
+ * learned rate read for the summary, and a burst of throttles counted as one event.
+ *
+ * - Until the first throttle there is no limit but the cap (`--max-rps`, or none).
+ * - On throttling the rate is cut to BETA times the rate the service was accepting (the successes of
+ *   the last second, or the current rate if lower), at most once per CUT_WINDOW (the calls in flight
+ *   when the quota ran out are all throttled together; they are one signal, not several).
+ * - Then it grows back along a cubic curve: slowly near the rate that was throttled, faster beyond,
+ *   so it probes for more when another application stops using the shared quota.
+ * - Sends are spaced 1/rate apart (no bursts), which a token-bucket quota admits best.
+ */
+const BETA = 0.7;
+const SCALE = 0.4;
+const MIN_RATE = 0.5;
+const CUT_WINDOW_MS = 500;
+const SUCCESS_WINDOW_MS = 1_000;
+
+export interface AdaptiveRateOptions {
+  /** Upper bound in sends per second; 0 or undefined for none. */
+  cap?: number;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export class AdaptiveRate {
+  private learning = false;
+  private lastMaxRate = 0;
+  private lastCutAt = -Infinity;
+  private window = 0;
+  private nextSendAt = 0;
+  private readonly successes: number[] = [];
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly cap: number;
+
+  constructor(options: AdaptiveRateOptions = {}) {
+    this.cap = options.cap && options.cap > 0 ? options.cap : Infinity;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? abortableSleep;
+  }
+
+  /** Sends per second allowed now: the cap until the first throttle, then the learned curve. */
+  get rate(): number {
+    if (!this.learning) return this.cap;
+    const t = (this.now() - this.lastCutAt) / 1000 - this.window;
+    return Math.min(this.cap, Math.max(MIN_RATE, SCALE * t ** 3 + this.lastMaxRate));
+  }
+
+  /**
+   * For the summary: the rate the service last accepted before it throttled (the limit the curve
+   * returns to), or undefined while nothing has been learned. The curve itself may have grown past it
+   * by the end of a run, probing.
+   */
+  get learnedRate(): number | undefined {
+    return this.learning ? Math.round(this.lastMaxRate * 100) / 100 : undefined;
+  }
+
+  /** Waits for this send's turn: sends are spaced 1/rate apart. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    const rate = this.rate;
+    if (rate === Infinity) return;
+    const now = this.now();
+    const at = Math.max(now, this.nextSendAt);
+    this.nextSendAt = at + 1000 / rate;
+    if (at > now) await this.sleep(at - now, signal);
+  }
+
+  onSuccess(): void {
+    const now = this.now();
+    this.successes.push(now);
+    while (this.successes.length && this.successes[0] < now - SUCCESS_WINDOW_MS) this.successes.shift();
+  }
+
+  onThrottled(): void {
+    const now = this.now();
+    if (now - this.lastCutAt < CUT_WINDOW_MS) return;
+    while (this.successes.length && this.successes[0] < now - SUCCESS_WINDOW_MS) this.successes.shift();
+    const accepted = Math.max(MIN_RATE, this.successes.length * (1000 / SUCCESS_WINDOW_MS));
+    const base = this.learning ? Math.min(this.rate, accepted) : accepted;
+    this.lastMaxRate = base;
+    this.window = Math.cbrt((base * (1 - BETA)) / SCALE);
+    this.lastCutAt = now;
+    this.learning = true;
+    // Sends already scheduled at the old rate keep their turn; new ones are spaced at the new rate.
+  }
+}
