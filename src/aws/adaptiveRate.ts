@@ -10,11 +10,17 @@ import { abortableSleep } from './sleep';
  *   the last second, or the current rate if lower), at most once per CUT_WINDOW (the calls in flight
  *   when the quota ran out are all throttled together; they are one signal, not several).
  * - Then it grows back along a cubic curve: slowly near the rate that was throttled, faster beyond,
- *   so it probes for more when another application stops using the shared quota.
+ *   so it probes for more when another application stops using the shared quota. The curve moves with
+ *   the calls made rather than the seconds (at REFERENCE_RATE it runs at the SDKs' pace, at half that
+ *   rate half as fast): each probe past the limit costs a throttle or two, and this keeps that cost
+ *   the same share of the calls at 2.5 calls a second as at 40.
  * - Sends are spaced 1/rate apart (no bursts), which a token-bucket quota admits best.
  */
 const BETA = 0.7;
 const SCALE = 0.4;
+const REFERENCE_RATE = 20;
+/** Below this rate the curve moves no slower: a rate cut to almost nothing must still recover. */
+const SLOWEST_CURVE_RATE = 4;
 const MIN_RATE = 0.5;
 const CUT_WINDOW_MS = 500;
 const SUCCESS_WINDOW_MS = 1_000;
@@ -46,7 +52,10 @@ export class AdaptiveRate {
   /** Sends per second allowed now: the cap until the first throttle, then the learned curve. */
   get rate(): number {
     if (!this.learning) return this.cap;
-    const t = (this.now() - this.lastCutAt) / 1000 - this.window;
+    // The curve advances with the calls sent, not the seconds: at 2 calls a second it moves a fifth as
+    // fast as at 10, so probing costs the same share of calls at every rate.
+    const pace = Math.max(this.lastMaxRate, SLOWEST_CURVE_RATE) / REFERENCE_RATE;
+    const t = ((this.now() - this.lastCutAt) / 1000) * pace - this.window;
     return Math.min(this.cap, Math.max(MIN_RATE, SCALE * t ** 3 + this.lastMaxRate));
   }
 

@@ -26,6 +26,7 @@ describe('Class: AdaptiveRate', () => {
   });
 
   it('cuts to 0.7 of the rate the service accepted, once per burst of throttles, then grows back along a cubic', () => {
+    // The curve moves with the calls: at 10 a second, at half the speed of seconds (reference 20).
     const time = fakeTime();
     const rate = new AdaptiveRate({ ...time });
     for (let i = 0; i < 10; i++) {
@@ -37,16 +38,33 @@ describe('Class: AdaptiveRate', () => {
     rate.onThrottled();
     rate.onThrottled();
     expect(rate.rate).toBeCloseTo(7, 5);
-    // Back at the throttled rate after the cubic's window, cbrt(10 * 0.3 / 0.4) seconds.
-    time.clock.now += Math.cbrt(7.5) * 1000;
+    // Back at the throttled rate after the cubic's window, cbrt(10 * 0.3 / 0.4) of its units.
+    time.clock.now += Math.cbrt(7.5) * 2000;
     expect(rate.rate).toBeCloseTo(10, 5);
     // Slowly past it at first, then faster: probing for more.
-    time.clock.now += 1000;
+    time.clock.now += 2000;
     expect(rate.rate).toBeCloseTo(10.4, 5);
-    time.clock.now += 1000;
+    time.clock.now += 2000;
     expect(rate.rate).toBeCloseTo(13.2, 5);
     // The summary reports the limit it learned, not how far it has probed past it.
     expect(rate.learnedRate).toBe(10);
+  });
+
+  it('moves along its curve in proportion to the rate: probing costs the same share of calls at any rate', () => {
+    const at = (limit: number, seconds: number) => {
+      const time = fakeTime();
+      const rate = new AdaptiveRate({ ...time });
+      for (let i = 0; i < limit; i++) {
+        time.clock.now += 1000 / limit;
+        rate.onSuccess();
+      }
+      rate.onThrottled();
+      time.clock.now += seconds * 1000;
+      return rate.rate / limit;
+    };
+    // Back at the limit after twice as long at half the rate.
+    expect(at(16, (Math.cbrt(12) * 20) / 16)).toBeCloseTo(1, 5);
+    expect(at(8, (Math.cbrt(6) * 20) / 8)).toBeCloseTo(1, 5);
   });
 
   it('follows a quota that halves: a later throttle cuts from the lower accepted rate', () => {
@@ -72,7 +90,7 @@ describe('Class: AdaptiveRate', () => {
     const rate = new AdaptiveRate({ ...time, cap: 12 });
     rate.onThrottled();
     expect(rate.rate).toBe(0.5);
-    time.clock.now += 60_000;
+    time.clock.now += 120_000;
     expect(rate.rate).toBe(12);
   });
 
