@@ -7,6 +7,17 @@ export interface OperationCounts {
   learnedRate?: number;
 }
 
+/** What a region's client made, in total and per operation: the summary's `api`. */
+export interface CallCounts {
+  calls: Record<string, number>;
+  retries: Record<string, number>;
+  total: number;
+  totalRetries: number;
+  throttled: number;
+  /** Per operation: calls, throttled, retries and the rate learned from throttling. */
+  operations: Record<string, OperationCounts>;
+}
+
 /** Counts every HTTP attempt and retry the tool makes, per operation, for the summary and the benchmark. */
 export class CallStats {
   readonly attempts = new Map<string, number>();
@@ -37,14 +48,7 @@ export class CallStats {
     return sum(this.retries);
   }
 
-  toJSON(): {
-    calls: Record<string, number>;
-    retries: Record<string, number>;
-    total: number;
-    totalRetries: number;
-    throttled: number;
-    operations: Record<string, OperationCounts>;
-  } {
+  toJSON(): CallCounts {
     const rates = this.learnedRates();
     const operations: Record<string, OperationCounts> = {};
     for (const [operation, calls] of this.attempts) {

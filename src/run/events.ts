@@ -1,4 +1,4 @@
-import type { OperationCounts } from '../aws/callStats';
+import type { CallCounts } from '../aws/callStats';
 import type { RetryEvent } from '../aws/retry';
 import type { BucketCheck } from '../backup/store';
 
@@ -25,14 +25,7 @@ export type RunEvent =
 
 export type RunListener = (event: RunEvent) => void;
 
-export interface ApiCounts {
-  calls: Record<string, number>;
-  retries: Record<string, number>;
-  total: number;
-  totalRetries: number;
-  throttled: number;
-  /** Per operation: calls, throttled, retries and the rate learned from throttling. */
-  operations: Record<string, OperationCounts>;
+export interface ApiCounts extends CallCounts {
   /** ceil(N/10) GetParameters calls for the N captured; listing pages depend on all parameters in the region. */
   minimumFetchCalls?: number;
   listPages?: number;

@@ -13,6 +13,14 @@ function fakeTime() {
   };
 }
 
+/** `count` successes spread evenly over the second before now: the service accepted `count` a second. */
+function accept(rate: AdaptiveRate, time: ReturnType<typeof fakeTime>, count: number): void {
+  for (let i = 0; i < count; i++) {
+    time.clock.now += 1000 / count;
+    rate.onSuccess();
+  }
+}
+
 describe('Class: AdaptiveRate', () => {
   it('does not limit anything but the cap until the first throttle', async () => {
     const time = fakeTime();
@@ -29,10 +37,7 @@ describe('Class: AdaptiveRate', () => {
     // The curve moves with the calls: at 10 a second, at half the speed of seconds (reference 20).
     const time = fakeTime();
     const rate = new AdaptiveRate({ ...time });
-    for (let i = 0; i < 10; i++) {
-      time.clock.now += 100;
-      rate.onSuccess();
-    }
+    accept(rate, time, 10);
     // Ten successes in the last second: the service was accepting 10 per second.
     rate.onThrottled();
     rate.onThrottled();
@@ -54,10 +59,7 @@ describe('Class: AdaptiveRate', () => {
     const at = (limit: number, seconds: number) => {
       const time = fakeTime();
       const rate = new AdaptiveRate({ ...time });
-      for (let i = 0; i < limit; i++) {
-        time.clock.now += 1000 / limit;
-        rate.onSuccess();
-      }
+      accept(rate, time, limit);
       rate.onThrottled();
       time.clock.now += seconds * 1000;
       return rate.rate / limit;
@@ -70,17 +72,11 @@ describe('Class: AdaptiveRate', () => {
   it('follows a quota that halves: a later throttle cuts from the lower accepted rate', () => {
     const time = fakeTime();
     const rate = new AdaptiveRate({ ...time });
-    for (let i = 0; i < 10; i++) {
-      time.clock.now += 100;
-      rate.onSuccess();
-    }
+    accept(rate, time, 10);
     rate.onThrottled();
     time.clock.now += 3000;
     // Another application now takes half of the quota: 5 accepted in the last second.
-    for (let i = 0; i < 5; i++) {
-      time.clock.now += 200;
-      rate.onSuccess();
-    }
+    accept(rate, time, 5);
     rate.onThrottled();
     expect(rate.rate).toBeCloseTo(3.5, 5);
   });
@@ -97,10 +93,7 @@ describe('Class: AdaptiveRate', () => {
   it('spaces sends 1/rate apart once it has learned a rate', async () => {
     const time = fakeTime();
     const rate = new AdaptiveRate({ ...time });
-    for (let i = 0; i < 4; i++) {
-      time.clock.now += 250;
-      rate.onSuccess();
-    }
+    accept(rate, time, 4);
     rate.onThrottled();
     // 4 accepted a second, cut to 2.8: sends 357 ms apart.
     const starts: number[] = [];
