@@ -76,6 +76,16 @@ export class InterruptedError extends SsmBackupError {
     super(`interrupted by ${signal}: no new calls were started and latest.txt was left alone`);
     this.exitCode = signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
   }
+
+  /** The interruption an aborted signal carries (SIGTERM if it carries none). */
+  static of(signal: AbortSignal): InterruptedError {
+    return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
+  }
+
+  /** Stops here, before starting anything new, once the run has been interrupted. */
+  static throwIfAborted(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw InterruptedError.of(signal);
+  }
 }
 
 /** The stored object does not match what was uploaded, or a stored backup is damaged. */

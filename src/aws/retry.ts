@@ -63,7 +63,7 @@ export interface RetryPlugOptions {
  * serialized, signed and sent afresh. Attempts therefore never multiply (no SDK
  * retries inside p-retry retries), and the SDK's retry-token quota, which drains under long
  * throttling and then refuses to retry at all, never applies. Every attempt goes through the
- * region's pacer (rate cap, adaptive in-flight limit) and is counted.
+ * region's pacer (its operation's learned rate and cap, the in-flight limit) and is counted.
  *
  * Every attempt also has a deadline (the clients' connection, request and socket timeouts), so an
  * answer that never comes fails the attempt and is retried like any transient error.
@@ -80,13 +80,13 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
       let connectFailures = 0;
       return pRetry(
         async () => {
-          throwIfInterrupted(signal);
+          InterruptedError.throwIfAborted(signal);
           stats.recordAttempt(operation);
           const output = await pacer.run(
             operation,
             () => {
               // The pacer may have held the attempt back; a signal in the meantime cancels it.
-              throwIfInterrupted(signal);
+              InterruptedError.throwIfAborted(signal);
               return untilInterrupted(next(withFreshBody(args)), signal);
             },
             signal,
@@ -123,7 +123,7 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
           },
         },
       ).catch((error: unknown) => {
-        throw signal?.aborted ? interruptedError(signal) : toToolError(operation, error);
+        throw signal?.aborted ? InterruptedError.of(signal) : toToolError(operation, error);
       });
     };
 
@@ -136,19 +136,11 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
   };
 }
 
-function interruptedError(signal: AbortSignal): InterruptedError {
-  return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
-}
-
-function throwIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw interruptedError(signal);
-}
-
 /** The attempt, or the interruption if it comes first (the request is left to die with the process). */
 function untilInterrupted<T>(attempt: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return attempt;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(interruptedError(signal));
+    const onAbort = () => reject(InterruptedError.of(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     attempt.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

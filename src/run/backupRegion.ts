@@ -79,13 +79,13 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   }
 
   const store = new BackupStore(clients.s3, bucket);
-  stopIfInterrupted(input.signal);
+  InterruptedError.throwIfAborted(input.signal);
   await store.put(key, encoded, input.encryption, capturedCount);
   listener({ type: 'uploaded', region, bucket, key, bytes });
   await store.verify(key, { size: bytes, sha256Base64: encoded.sha256Base64, encryption: input.encryption });
   listener({ type: 'verified', region, bucket, key });
   // An interrupted run leaves latest.txt where it was, even with a good object uploaded.
-  stopIfInterrupted(input.signal);
+  InterruptedError.throwIfAborted(input.signal);
   const latest = await store.moveLatestForward(key, input.encryption);
   if (latest.kind === 'moved') listener({ type: 'latest-moved', region, bucket, key });
   else listener({ type: 'latest-kept', region, bucket, key, current: latest.current });
@@ -94,9 +94,4 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
 
 function randomSuffix(): string {
   return randomBytes(4).toString('hex');
-}
-
-function stopIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted)
-    throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
 }
