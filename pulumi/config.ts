@@ -1,12 +1,14 @@
 import { isEnvironmentName, isRegionName } from '../src/contract';
+import { DUTIES, type Duty } from '../src/policy/duties';
 
 /** The stack's configuration, checked before any resource is declared (README, "The Pulumi stack"). */
 
 export type KmsConfig =
+  /** SSE-S3 (AES256): anyone who may read the objects reads the secrets. Only with createKmsKeys: false. */
   | { kind: 'none' }
-  /** One new customer-managed key per region. */
+  /** One new customer-managed key per region (the default). */
   | { kind: 'create' }
-  /** Existing keys, by region (id, ARN or alias). */
+  /** Existing keys, by region (key ARNs). */
   | { kind: 'existing'; keyIds: Record<string, string> };
 
 export interface StackConfig {
@@ -18,6 +20,10 @@ export interface StackConfig {
   defaultRegion: string;
   retention: { currentDays: number; noncurrentDays: number };
   kms: KmsConfig;
+  /** S3 Object Lock's default retention on every new object version; absent when configured `off`. */
+  objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
+  /** Per duty, the principals (ARNs) trusted to assume a role holding that duty's policy; none: no role. */
+  roleTrust: Partial<Record<Duty, string[]>>;
 }
 
 export class StackConfigError extends Error {
@@ -37,6 +43,10 @@ export interface RawStackConfig {
   noncurrentRetentionDays?: number;
   createKmsKeys?: boolean;
   kmsKeyIds?: unknown;
+  /** Days, or `off`. */
+  objectLockDays?: number | string;
+  objectLockMode?: string;
+  roleTrust?: unknown;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -67,6 +77,7 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
 
   const currentDays = positive(raw.retentionDays ?? 30, 'retentionDays');
   const noncurrentDays = positive(raw.noncurrentRetentionDays ?? 7, 'noncurrentRetentionDays');
+  const objectLock = parseObjectLock(raw, currentDays, noncurrentDays);
   return {
     projectName,
     environment,
@@ -74,23 +85,66 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     defaultRegion,
     retention: { currentDays, noncurrentDays },
     kms: parseKms(raw, regions),
+    ...(objectLock ? { objectLock } : {}),
+    roleTrust: parseRoleTrust(raw.roleTrust),
   };
+}
+
+/**
+ * Governance mode, for as long as a backup is current (retentionDays), by default. A lock longer than
+ * current plus noncurrent days would hold versions the lifecycle is meant to have deleted: refused.
+ */
+function parseObjectLock(raw: RawStackConfig, currentDays: number, noncurrentDays: number): StackConfig['objectLock'] {
+  if (raw.objectLockDays === 'off') return undefined;
+  const days = positive(raw.objectLockDays === undefined ? currentDays : Number(raw.objectLockDays), 'objectLockDays');
+  if (days > currentDays + noncurrentDays)
+    throw new StackConfigError(
+      `objectLockDays ${days} is longer than retentionDays + noncurrentRetentionDays (${currentDays + noncurrentDays}): ` +
+        'the lifecycle could not delete versions when it should',
+    );
+  const mode = raw.objectLockMode ?? 'GOVERNANCE';
+  if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE')
+    throw new StackConfigError(`objectLockMode '${mode}' must be GOVERNANCE or COMPLIANCE`);
+  return { mode, days };
+}
+
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam::\d{12}:(root|role\/.+|user\/.+)|sts::\d{12}:assumed-role\/.+)$/;
+
+function parseRoleTrust(raw: unknown): StackConfig['roleTrust'] {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new StackConfigError('roleTrust must map a duty (backup, restore, audit) to a list of principal ARNs');
+  const trust: StackConfig['roleTrust'] = {};
+  for (const [duty, principals] of Object.entries(raw)) {
+    if (!(DUTIES as readonly string[]).includes(duty))
+      throw new StackConfigError(`roleTrust: '${duty}' is not a duty (${DUTIES.join(', ')})`);
+    if (!Array.isArray(principals) || principals.length === 0 || principals.some((p) => !PRINCIPAL_ARN.test(p)))
+      throw new StackConfigError(`roleTrust.${duty} must be a list of IAM principal ARNs`);
+    trust[duty as Duty] = principals;
+  }
+  return trust;
 }
 
 function parseKms(raw: RawStackConfig, regions: string[]): KmsConfig {
   if (raw.createKmsKeys && raw.kmsKeyIds) throw new StackConfigError('set either createKmsKeys or kmsKeyIds, not both');
-  if (raw.createKmsKeys) return { kind: 'create' };
-  if (raw.kmsKeyIds === undefined) return { kind: 'none' };
+  if (raw.kmsKeyIds === undefined) return raw.createKmsKeys === false ? { kind: 'none' } : { kind: 'create' };
   if (typeof raw.kmsKeyIds !== 'object' || raw.kmsKeyIds === null || Array.isArray(raw.kmsKeyIds)) {
-    throw new StackConfigError('kmsKeyIds must map each region to a KMS key id, ARN or alias');
+    throw new StackConfigError('kmsKeyIds must map each region to a KMS key ARN');
   }
   const keyIds = raw.kmsKeyIds as Record<string, unknown>;
   for (const region of regions) {
-    if (typeof keyIds[region] !== 'string' || !keyIds[region])
+    const key = keyIds[region];
+    if (typeof key !== 'string' || !key)
       throw new StackConfigError(`kmsKeyIds has no key for ${region} (a KMS key belongs to one region)`);
+    // The runner compares the key S3 reports with this ARN, and the policies name it: an alias would do neither.
+    const arn = KEY_ARN.exec(key);
+    if (!arn || arn[1] !== region)
+      throw new StackConfigError(`kmsKeyIds.${region} '${key}' must be the ARN of a key in ${region} (not an alias)`);
   }
   return { kind: 'existing', keyIds: keyIds as Record<string, string> };
 }
+
+const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 function required(value: string | undefined, name: string): string {
   if (!value) throw new StackConfigError(`${name} is required`);

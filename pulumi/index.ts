@@ -13,6 +13,9 @@ const stackConfig = parseStackConfig({
   noncurrentRetentionDays: config.getNumber('noncurrentRetentionDays'),
   createKmsKeys: config.getBoolean('createKmsKeys'),
   kmsKeyIds: config.getObject<unknown>('kmsKeyIds'),
+  objectLockDays: config.get('objectLockDays'),
+  objectLockMode: config.get('objectLockMode'),
+  roleTrust: config.getObject<unknown>('roleTrust'),
 });
 
 // Bucket names hold the account id, so it is looked up before any resource is declared.
@@ -21,7 +24,13 @@ export = async () => {
   const created = createBackupStack(stackConfig, identity.accountId);
   const home = defaultRegionOf(created.regions, stackConfig);
   return {
-    buckets: Object.fromEntries(created.regions.map((r) => [r.region, { name: r.bucket.bucket, arn: r.bucket.arn }])),
+    buckets: Object.fromEntries(
+      created.regions.map((r) => [r.region, { name: r.bucket.bucket, arn: r.bucket.arn, kmsKeyArn: r.kmsKey?.arn }]),
+    ),
+    // Attach these to the nightly job's role, the restore role and monitoring (README, "Security").
+    dutyPolicies: Object.fromEntries(
+      Object.entries(created.duties).map(([duty, d]) => [duty, { policyArn: d.policy.arn, roleArn: d.role?.arn }]),
+    ),
     // The single-region stack's exports, for whatever reads them.
     bucketNameOutput: home.bucket.bucket,
     bucketArn: home.bucket.arn,

@@ -1,8 +1,10 @@
 /**
- * The bucket policy: no access without TLS, and no PutObject without the server-side encryption
- * header naming an allowed algorithm (a missing header fails StringNotEquals too, so it is denied).
+ * The bucket policy: no access without TLS; no PutObject without the server-side encryption header
+ * naming an allowed algorithm (a missing header fails StringNotEquals too, so it is denied); and, with a
+ * backup key, no backup object (every key in a folder; latest.txt has none) encrypted any other way.
  */
-export function bucketPolicyDocument(bucketArn: string, allowedEncryption: string[]): string {
+export function bucketPolicyDocument(bucketArn: string, options: { backupKeyArn?: string }): string {
+  const key = options.backupKeyArn;
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -20,8 +22,20 @@ export function bucketPolicyDocument(bucketArn: string, allowedEncryption: strin
         Principal: '*',
         Action: 's3:PutObject',
         Resource: `${bucketArn}/*`,
-        Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': allowedEncryption } },
+        Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': key ? ['AES256', 'aws:kms'] : ['AES256'] } },
       },
+      ...(key
+        ? [
+            {
+              Sid: 'DenyBackupsWithoutTheBackupKey',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:PutObject',
+              Resource: `${bucketArn}/*/*`,
+              Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key } },
+            },
+          ]
+        : []),
     ],
   });
 }

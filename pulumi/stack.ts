@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
-import type * as pulumi from '@pulumi/pulumi';
-import { backupBucketName, ssmKeys } from '../src/contract';
+import * as pulumi from '@pulumi/pulumi';
+import { backupBucketName, backupKmsAliasName, ssmKeys } from '../src/contract';
+import { DUTIES, type Duty, dutyPolicy, type PolicyScope } from '../src/policy/duties';
 import type { StackConfig } from './config';
 import { bucketPolicyDocument } from './policy';
 
@@ -23,15 +24,36 @@ export interface RegionResources {
   bucketNameParameter: aws.ssm.Parameter;
   kmsKey?: aws.kms.Key;
   kmsAlias?: aws.kms.Alias;
+  /** The key the runner encrypts with, published where it looks; absent with SSE-S3. */
+  kmsKeyParameter?: aws.ssm.Parameter;
+  objectLock?: aws.s3.BucketObjectLockConfiguration;
+}
+
+export interface DutyResources {
+  policy: aws.iam.Policy;
+  role?: aws.iam.Role;
+  attachment?: aws.iam.RolePolicyAttachment;
 }
 
 export interface BackupStack {
   regions: RegionResources[];
   legacyBucketNameParameter: aws.ssm.Parameter;
   regionsParameter: aws.ssm.Parameter;
+  duties: Record<Duty, DutyResources>;
 }
 
-export const kmsAliasName = (c: StackConfig) => `alias/${c.projectName}-ssm-backup-${c.environment}`;
+export const kmsAliasName = (c: StackConfig) => backupKmsAliasName({ projectName: c.projectName, env: c.environment });
+
+/** What the duties' policies are scoped to; `ssm-backup policy` builds the same from its options. */
+export function policyScope(config: StackConfig, accountId: string): PolicyScope {
+  const backupKeys =
+    config.kms.kind === 'create'
+      ? { arns: [], aliases: [kmsAliasName(config)] }
+      : config.kms.kind === 'existing'
+        ? { arns: config.regions.map((r) => (config.kms as { keyIds: Record<string, string> }).keyIds[r]), aliases: [] }
+        : { arns: [], aliases: [] };
+  return { projectName: config.projectName, env: config.environment, accountId, regions: config.regions, backupKeys };
+}
 
 export const bucketName = (c: StackConfig, accountId: string, region: string) =>
   backupBucketName({ projectName: c.projectName, env: c.environment, accountId, region });
@@ -65,7 +87,43 @@ export function createBackupStack(config: StackConfig, accountId: string): Backu
     description: 'Regions the SSM backup covers, in order',
     tags,
   });
-  return { regions, legacyBucketNameParameter, regionsParameter };
+  const duties = Object.fromEntries(
+    DUTIES.map((duty) => [duty, dutyResources(config, accountId, duty, regions)]),
+  ) as Record<Duty, DutyResources>;
+  return { regions, legacyBucketNameParameter, regionsParameter, duties };
+}
+
+/** A duty's managed policy and, when principals are trusted with it, a role holding only that policy. */
+function dutyResources(config: StackConfig, accountId: string, duty: Duty, regions: RegionResources[]): DutyResources {
+  const name = `${config.projectName}-ssm-backup-${config.environment}-${duty}`;
+  const policy = new aws.iam.Policy(
+    `ssm-backup-${duty}-policy`,
+    {
+      name,
+      description: `ssm-backup ${duty} duty for ${config.environment} (same document as \`ssm-backup policy --duty ${duty}\`)`,
+      policy: JSON.stringify(dutyPolicy(duty, policyScope(config, accountId))),
+      tags: { Environment: config.environment, ManagedBy: 'Pulumi' },
+    },
+    // The keys and buckets it names exist first, so no run meets a policy naming nothing yet.
+    { dependsOn: regions.flatMap((r) => [r.bucket, ...(r.kmsAlias ? [r.kmsAlias] : [])]) },
+  );
+  const principals = config.roleTrust[duty];
+  if (!principals) return { policy };
+  const role = new aws.iam.Role(`ssm-backup-${duty}-role`, {
+    name,
+    description: `Assumed for the ssm-backup ${duty} duty in ${config.environment}`,
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }],
+    }),
+    maxSessionDuration: 3600,
+    tags: { Environment: config.environment, ManagedBy: 'Pulumi' },
+  });
+  const attachment = new aws.iam.RolePolicyAttachment(`ssm-backup-${duty}-role-policy`, {
+    role: role.name,
+    policyArn: policy.arn,
+  });
+  return { policy, role, attachment };
 }
 
 function regionResources(config: StackConfig, accountId: string, region: string): RegionResources {
@@ -83,9 +141,11 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     DataClassification: 'Confidential',
   };
 
+  // objectLockEnabled is left out on purpose: it forces a new bucket. Object Lock is turned on by the
+  // BucketObjectLockConfiguration below, which works on the existing, versioned bucket.
   const bucket = new aws.s3.Bucket(
     `ssm-backup-bucket-${region}`,
-    { region, bucket: name, objectLockEnabled: false, tags },
+    { region, bucket: name, tags },
     legacy(LEGACY_NAMES.bucket),
   );
   const versioning = new aws.s3.BucketVersioning(`ssm-backup-bucket-versioning-${region}`, {
@@ -115,6 +175,29 @@ function regionResources(config: StackConfig, accountId: string, region: string)
   } else if (config.kms.kind === 'existing') {
     kmsKeyId = config.kms.keyIds[region];
   }
+  const kmsKeyParameter = kmsKeyId
+    ? new aws.ssm.Parameter(`ssm-backup-kms-key-arn-${region}`, {
+        region,
+        name: ssmKeys.regionKmsKey(config.environment, region),
+        type: 'String',
+        value: kmsKeyId,
+        description: `KMS key the SSM backups in ${region} are encrypted with`,
+        tags: { Environment: config.environment, ManagedBy: 'Pulumi' },
+      })
+    : undefined;
+  const objectLock = config.objectLock
+    ? new aws.s3.BucketObjectLockConfiguration(
+        `ssm-backup-bucket-object-lock-${region}`,
+        {
+          region,
+          bucket: bucket.id,
+          objectLockEnabled: 'Enabled',
+          rule: { defaultRetention: { mode: config.objectLock.mode, days: config.objectLock.days } },
+        },
+        // Object Lock on an existing bucket needs versioning on first.
+        { dependsOn: [versioning] },
+      )
+    : undefined;
 
   const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`ssm-backup-bucket-encryption-${region}`, {
     region,
@@ -158,10 +241,15 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     },
     legacy(LEGACY_NAMES.publicAccessBlock),
   );
-  const allowedEncryption = kmsKeyId ? ['AES256', 'aws:kms'] : ['AES256'];
   const policy = new aws.s3.BucketPolicy(
     `ssm-backup-bucket-policy-${region}`,
-    { region, bucket: bucket.id, policy: bucket.arn.apply((arn) => bucketPolicyDocument(arn, allowedEncryption)) },
+    {
+      region,
+      bucket: bucket.id,
+      policy: pulumi
+        .all([bucket.arn, kmsKeyId])
+        .apply(([arn, key]) => bucketPolicyDocument(arn, key ? { backupKeyArn: key } : {})),
+    },
     // S3 refuses a policy while the public access block is being changed.
     { ...legacy(LEGACY_NAMES.policy), dependsOn: [publicAccessBlock] },
   );
@@ -184,6 +272,8 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     bucketNameParameter,
     kmsKey,
     kmsAlias,
+    kmsKeyParameter,
+    objectLock,
   };
 }
 

@@ -14,10 +14,14 @@ export const isRegionName = (name: string): boolean => REGION_NAME.test(name);
 
 /** The SSM keys the stack writes and the runner reads. */
 export const ssmKeys = {
+  /** Every key below starts with this prefix. */
+  prefix: (env: string) => `/jenkins/${env}/backup/`,
   /** Home region: the regions to back up, in order (StringList). */
   regions: (env: string) => `/jenkins/${env}/backup/regions`,
   /** In each region: that region's backup bucket. */
   regionBucket: (env: string, region: string) => `/jenkins/${env}/backup/${region}/s3-bucket-name`,
+  /** In each region: the ARN of the KMS key backups there are encrypted with (absent: none published). */
+  regionKmsKey: (env: string, region: string) => `/jenkins/${env}/backup/${region}/kms-key-arn`,
   /** Home region: the default region's bucket, read by old jobs. */
   legacyBucket: (env: string) => `/jenkins/${env}/backup/s3-bucket-name`,
 };
@@ -32,7 +36,7 @@ const REGION_KEY_LEAVES = new Set(['s3-bucket-name', 'kms-key-arn']);
  */
 export function isRunnerKey(name: string, env: string): boolean {
   if (name === ssmKeys.regions(env) || name === ssmKeys.legacyBucket(env)) return true;
-  const prefix = `/jenkins/${env}/backup/`;
+  const prefix = ssmKeys.prefix(env);
   if (!name.startsWith(prefix)) return false;
   const [region, leaf, ...rest] = name.slice(prefix.length).split('/');
   return rest.length === 0 && isRegionName(region ?? '') && REGION_KEY_LEAVES.has(leaf ?? '');
@@ -55,6 +59,14 @@ export function backupBucketName(args: {
 }): string {
   return `${args.projectName}-ssm-backup-${args.env}-${args.accountId}-${args.region}`;
 }
+
+/** The alias the stack gives its backup key in every region, so one name serves them all. */
+export function backupKmsAliasName(args: { projectName: string; env: string }): string {
+  return `alias/${args.projectName}-ssm-backup-${args.env}`;
+}
+
+/** The project name of the stack's buckets and keys when none is given (Pulumi.{env}.yaml's). */
+export const DEFAULT_PROJECT_NAME = 'jenkins-infra';
 
 /** The object in each bucket that names the newest good backup. */
 export const LATEST_KEY = 'latest.txt';
@@ -80,6 +92,9 @@ export function backupObjectKey(args: { env: string; takenAt: Date; suffix: stri
   const { date, timestamp } = backupTimestamps(args.takenAt);
   return `${date}/ssm-backup-${args.env}-${timestamp}-${args.suffix}.json`;
 }
+
+/** Every backup key of `env`, as an IAM resource pattern (`*` spans the date folder and the time). */
+export const backupObjectKeyGlob = (env: string) => `*/ssm-backup-${env}-*.json`;
 
 const KEY_PATTERN = /^(\d{4}-\d{2}-\d{2})\/ssm-backup-(.+)-(\d{8}_\d{6})(?:-([0-9a-z]{4,16}))?\.json$/;
 

@@ -5,6 +5,7 @@ import { registerBackup } from './commands/backup';
 import { registerDiff } from './commands/diff';
 import { registerHistory } from './commands/history';
 import { registerList } from './commands/list';
+import { registerPolicy } from './commands/policy';
 import { registerRegions } from './commands/regions';
 import { registerRestore } from './commands/restore';
 import { registerVerify } from './commands/verify';
@@ -24,6 +25,7 @@ Examples:
   ssm-backup history --env dev --region us-west-2 --name /jenkins/dev/db/password
   ssm-backup restore --env dev --region us-west-2 --plan-file plan.json
   ssm-backup restore --env dev --region us-west-2 --apply --plan plan.json
+  ssm-backup policy --duty backup --env dev --regions ap-northeast-1,us-west-2 --account-id 123456789012
 
 Exit codes:
   0    done
@@ -63,6 +65,7 @@ export function buildProgram(context: CommandContext): Command {
   registerRestore(program, context);
   registerDiff(program, context);
   registerHistory(program, context);
+  registerPolicy(program, context);
   return program;
 }
 

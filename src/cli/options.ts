@@ -41,7 +41,7 @@ export function addSourceOption(command: Command): Command {
 }
 
 /** How a command uses regions: backs them up, prints the list, or works in one. */
-export type RegionUse = 'backup' | 'print' | 'single';
+export type RegionUse = 'backup' | 'print' | 'single' | 'policy';
 
 const REGION_HELP: Record<RegionUse, [string, string?]> = {
   backup: [
@@ -50,6 +50,7 @@ const REGION_HELP: Record<RegionUse, [string, string?]> = {
   ],
   print: ['print this region (no SSM read)', 'print these comma-separated regions, checked (no SSM read)'],
   single: ['the region to work in (default: the home region)'],
+  policy: ['scope the policy to this region', 'scope the policy to these comma-separated regions (default: all, *)'],
 };
 
 /** The options every command shares; each command gets only those it uses. */

@@ -1,6 +1,9 @@
+import { PassThrough } from 'node:stream';
 import * as pulumi from '@pulumi/pulumi';
 import { parseStackConfig, type RawStackConfig, StackConfigError } from '../../pulumi/config';
-import { type BackupStack, createBackupStack } from '../../pulumi/stack';
+import { type BackupStack, createBackupStack, policyScope } from '../../pulumi/stack';
+import { main } from '../../src/cli/main';
+import { DUTIES, dutyPolicy } from '../../src/policy/duties';
 
 // biome-ignore lint/suspicious/noExplicitAny: the mock engine's inputs are untyped JSON that the assertions walk freely
 type Loose = any;
@@ -30,6 +33,8 @@ pulumi.runtime.setMocks(
       created.push({ type: args.type, name: args.name, inputs: plain(args.inputs) });
       const state: Record<string, unknown> = { ...args.inputs };
       if (args.type === 'aws:s3/bucket:Bucket') state.arn = `arn:aws:s3:::${args.inputs.bucket}`;
+      if (args.type === 'aws:iam/policy:Policy' || args.type === 'aws:iam/role:Role')
+        state.arn = `arn:aws:iam::${ACCOUNT}:${args.type.includes('role') ? 'role' : 'policy'}/${args.inputs.name}`;
       if (args.type === 'aws:kms/key:Key')
         Object.assign(state, {
           arn: `arn:aws:kms:${args.inputs.region}:${ACCOUNT}:key/${args.name}`,
@@ -63,6 +68,7 @@ async function build(raw: RawStackConfig): Promise<BackupStack> {
     stack.legacyBucketNameParameter,
     stack.regionsParameter,
     ...stack.regions.flatMap((r) => Object.values(r).filter((v) => v instanceof pulumi.Resource)),
+    ...Object.values(stack.duties).flatMap((d) => Object.values(d).filter((v) => v instanceof pulumi.Resource)),
   ];
   await Promise.all(all.map((r) => outputValue((r as pulumi.CustomResource).urn)));
   return stack;
@@ -74,6 +80,7 @@ const one = (type: string, region: string) => {
   expect(found).toHaveLength(1);
   return found[0]!;
 };
+const keyArn = (region: string) => `arn:aws:kms:${region}:${ACCOUNT}:key/ssm-backup-key-${region}`;
 const base: RawStackConfig = { projectName: 'jenkins-infra', environment: 'dev', regions: ['ap-northeast-1'] };
 const THREE = ['ap-northeast-1', 'us-west-2', 'us-east-1'];
 
@@ -83,11 +90,17 @@ describe('Stack: one region (the upgraded single-region stack)', () => {
     stack = await build(base);
   });
 
-  it('declares the bucket, its hardening, and the three SSM keys', () => {
+  it('declares the bucket, its hardening and lock, the KMS key, the four SSM keys and the three policies', () => {
     expect(created.map((c) => c.type).sort()).toEqual(
       [
+        'aws:iam/policy:Policy',
+        'aws:iam/policy:Policy',
+        'aws:iam/policy:Policy',
+        'aws:kms/alias:Alias',
+        'aws:kms/key:Key',
         'aws:s3/bucket:Bucket',
         'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+        'aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration',
         'aws:s3/bucketPolicy:BucketPolicy',
         'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
         'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
@@ -95,8 +108,30 @@ describe('Stack: one region (the upgraded single-region stack)', () => {
         'aws:ssm/parameter:Parameter',
         'aws:ssm/parameter:Parameter',
         'aws:ssm/parameter:Parameter',
+        'aws:ssm/parameter:Parameter',
       ].sort(),
     );
+  });
+
+  it('replaces nothing on upgrade: what forces a new resource is unchanged, Object Lock comes as its own resource', () => {
+    // The old stack's resources and the inputs that would force their replacement.
+    const bucket = one('aws:s3/bucket:Bucket', 'ap-northeast-1').inputs;
+    expect(bucket.bucket).toBe('jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1');
+    // objectLockEnabled forces a new bucket; the old stack set it false, so it must not be set at all.
+    expect(bucket).not.toHaveProperty('objectLockEnabled');
+    const legacyKey = ofType('aws:ssm/parameter:Parameter').find(
+      (p) => p.inputs.name === '/jenkins/dev/backup/s3-bucket-name',
+    )!;
+    expect(legacyKey.inputs).toMatchObject({ region: 'ap-northeast-1', type: 'String' });
+    expect(one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', 'ap-northeast-1').inputs.bucket).toBe(
+      'ssm-backup-bucket-ap-northeast-1-id',
+    );
+    expect(one('aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration', 'ap-northeast-1').inputs).toEqual({
+      region: 'ap-northeast-1',
+      bucket: 'ssm-backup-bucket-ap-northeast-1-id',
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: 'GOVERNANCE', days: 30 } },
+    });
   });
 
   it('keeps the old bucket name and, through aliases, the old logical identities', async () => {
@@ -122,14 +157,17 @@ describe('Stack: three regions', () => {
     stack = await build({ ...base, regions: THREE });
   });
 
-  it('declares the same seven resources in every region, each with its region', () => {
-    expect(created).toHaveLength(THREE.length * 7 + 2);
+  it('declares the same eleven resources in every region, each with its region, and three policies', () => {
+    expect(created).toHaveLength(THREE.length * 11 + 2 + 3);
     for (const region of THREE) {
-      expect(created.filter((c) => c.inputs.region === region).length).toBe(region === 'ap-northeast-1' ? 9 : 7);
+      expect(created.filter((c) => c.inputs.region === region).length).toBe(region === 'ap-northeast-1' ? 13 : 11);
     }
+    expect(ofType('aws:iam/policy:Policy').map((p) => p.inputs.name)).toEqual(
+      DUTIES.map((d) => `jenkins-infra-ssm-backup-dev-${d}`),
+    );
   });
 
-  it.each(THREE)('%s: bucket, versioning, encryption with bucket key, lifecycle, public access block', (region) => {
+  it.each(THREE)('%s: bucket, versioning, KMS encryption with bucket key, lifecycle, lock, public access', (region) => {
     const bucket = `jenkins-infra-ssm-backup-dev-123456789012-${region}`;
     expect(one('aws:s3/bucket:Bucket', region).inputs).toMatchObject({
       bucket,
@@ -142,7 +180,16 @@ describe('Stack: three regions', () => {
     expect(
       one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', region).inputs
         .rules,
-    ).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }]);
+    ).toEqual([
+      {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn(region) },
+        bucketKeyEnabled: true,
+      },
+    ]);
+    expect(one('aws:kms/key:Key', region).inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    expect(one('aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration', region).inputs.rule).toEqual({
+      defaultRetention: { mode: 'GOVERNANCE', days: 30 },
+    });
     expect(one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', region).inputs.rules).toEqual([
       {
         id: 'delete-old-backups',
@@ -160,7 +207,7 @@ describe('Stack: three regions', () => {
     });
   });
 
-  it.each(THREE)('%s: the policy denies non-TLS access and PutObject without AES256', (region) => {
+  it.each(THREE)('%s: the policy denies non-TLS access, unencrypted uploads, backups without the key', (region) => {
     const arn = `arn:aws:s3:::jenkins-infra-ssm-backup-dev-123456789012-${region}`;
     const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy', region).inputs.policy);
     expect(policy.Statement).toEqual([
@@ -178,12 +225,20 @@ describe('Stack: three regions', () => {
         Principal: '*',
         Action: 's3:PutObject',
         Resource: `${arn}/*`,
-        Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': ['AES256'] } },
+        Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': ['AES256', 'aws:kms'] } },
+      },
+      {
+        Sid: 'DenyBackupsWithoutTheBackupKey',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: `${arn}/*/*`,
+        Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn(region) } },
       },
     ]);
   });
 
-  it('writes the per-region key in each region, and the legacy and regions keys only in the default region', () => {
+  it('writes the per-region keys in each region, and the legacy and regions keys only in the default region', () => {
     const parameters = ofType('aws:ssm/parameter:Parameter').map((p) => [
       p.inputs.region,
       p.inputs.name,
@@ -217,6 +272,7 @@ describe('Stack: three regions', () => {
           'jenkins-infra-ssm-backup-dev-123456789012-ap-northeast-1',
         ],
         ['ap-northeast-1', '/jenkins/dev/backup/regions', 'StringList', 'ap-northeast-1,us-west-2,us-east-1'],
+        ...THREE.map((r) => [r, `/jenkins/dev/backup/${r}/kms-key-arn`, 'String', keyArn(r)]),
       ].sort(),
     );
   });
@@ -256,54 +312,130 @@ describe('Stack: a default region that is not first, custom retention, KMS', () 
     ).toMatchObject({ expiration: { days: 90 }, noncurrentVersionExpiration: { noncurrentDays: 14 } });
   });
 
-  it('creates a rotating KMS key per region, encrypts with it, and lets aws:kms uploads through', async () => {
-    await build({ ...base, regions: ['ap-northeast-1', 'us-west-2'], createKmsKeys: true });
-    for (const region of ['ap-northeast-1', 'us-west-2']) {
-      expect(one('aws:kms/key:Key', region).inputs).toMatchObject({ enableKeyRotation: true });
-      expect(one('aws:kms/alias:Alias', region).inputs).toMatchObject({
-        name: 'alias/jenkins-infra-ssm-backup-dev',
-        targetKeyId: `ssm-backup-key-${region}-id`,
-      });
+  it('with createKmsKeys: false, encrypts with AES256, publishes no key and writes no key statement', async () => {
+    const stack = await build({ ...base, regions: ['us-west-2'], createKmsKeys: false });
+    expect(ofType('aws:kms/key:Key')).toHaveLength(0);
+    expect(stack.regions[0]!.kmsKeyParameter).toBeUndefined();
+    expect(
+      one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', 'us-west-2').inputs
+        .rules[0].applyServerSideEncryptionByDefault,
+    ).toEqual({ sseAlgorithm: 'AES256' });
+    const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy', 'us-west-2').inputs.policy);
+    expect(policy.Statement.map((st: Loose) => st.Sid)).toEqual([
+      'DenyInsecureConnections',
+      'DenyUnencryptedObjectUploads',
+    ]);
+    for (const p of ofType('aws:iam/policy:Policy'))
       expect(
-        one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', region).inputs
-          .rules[0],
-      ).toEqual({
-        applyServerSideEncryptionByDefault: {
-          sseAlgorithm: 'aws:kms',
-          kmsMasterKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/ssm-backup-key-${region}`,
-        },
-        bucketKeyEnabled: true,
-      });
-      const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy', region).inputs.policy);
-      expect(policy.Statement[1].Condition.StringNotEquals['s3:x-amz-server-side-encryption']).toEqual([
-        'AES256',
-        'aws:kms',
-      ]);
-    }
+        JSON.parse(p.inputs.policy).Statement.filter((st: Loose) => /Backups(ByArn|ByAlias)$/.test(st.Sid)),
+      ).toEqual([]);
   });
 
-  it('uses existing keys by region', async () => {
-    await build({ ...base, regions: ['us-west-2'], kmsKeyIds: { 'us-west-2': 'alias/backup' } });
+  it('uses existing keys by region: encrypts with them, publishes them, and names them in the policies', async () => {
+    const key = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    await build({ ...base, regions: ['us-west-2'], kmsKeyIds: { 'us-west-2': key } });
     expect(ofType('aws:kms/key:Key')).toHaveLength(0);
     expect(
       one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', 'us-west-2').inputs
         .rules[0].applyServerSideEncryptionByDefault,
-    ).toEqual({
-      sseAlgorithm: 'aws:kms',
-      kmsMasterKeyId: 'alias/backup',
+    ).toEqual({ sseAlgorithm: 'aws:kms', kmsMasterKeyId: key });
+    const published = ofType('aws:ssm/parameter:Parameter').find((p) => p.inputs.name.endsWith('/kms-key-arn'))!;
+    expect(published.inputs).toMatchObject({ name: '/jenkins/dev/backup/us-west-2/kms-key-arn', value: key });
+    const backup = JSON.parse(
+      ofType('aws:iam/policy:Policy').find((p) => p.inputs.name.endsWith('-backup'))!.inputs.policy,
+    );
+    expect(backup.Statement.find((st: Loose) => st.Sid === 'NeverDecryptBackupsByArn')).toEqual({
+      Sid: 'NeverDecryptBackupsByArn',
+      Effect: 'Deny',
+      Action: ['kms:Decrypt'],
+      Resource: [key],
     });
+  });
+
+  it('Object Lock: days and mode from config, or off', async () => {
+    await build({ ...base, objectLockDays: 14, objectLockMode: 'COMPLIANCE' });
+    expect(
+      one('aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration', 'ap-northeast-1').inputs.rule,
+    ).toEqual({
+      defaultRetention: { mode: 'COMPLIANCE', days: 14 },
+    });
+    await build({ ...base, objectLockDays: 'off' });
+    expect(ofType('aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration')).toHaveLength(0);
+  });
+
+  it("a role per trusted duty, holding only that duty's policy", async () => {
+    const stack = await build({ ...base, roleTrust: { backup: ['arn:aws:iam::123456789012:role/jenkins-agent'] } });
+    const roles = ofType('aws:iam/role:Role');
+    expect(roles).toHaveLength(1);
+    const role = roles[0]!;
+    expect(role.inputs.name).toBe('jenkins-infra-ssm-backup-dev-backup');
+    expect(JSON.parse(role.inputs.assumeRolePolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::123456789012:role/jenkins-agent'] },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+    const attachment = ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment');
+    expect(attachment.map((a) => a.inputs)).toEqual([
+      {
+        role: 'jenkins-infra-ssm-backup-dev-backup',
+        policyArn: `arn:aws:iam::${ACCOUNT}:policy/jenkins-infra-ssm-backup-dev-backup`,
+      },
+    ]);
+    expect(stack.duties.restore.role).toBeUndefined();
+  });
+});
+
+describe('Policies: the stack and `ssm-backup policy` print the same documents', () => {
+  async function printed(...args: string[]): Promise<Loose> {
+    const stdout = new PassThrough();
+    const out: string[] = [];
+    stdout.on('data', (d) => out.push(String(d)));
+    const code = await main(['node', 'ssm-backup', 'policy', ...args], { stdout, stderr: new PassThrough() });
+    expect(code).toBe(0);
+    return JSON.parse(out.join(''));
+  }
+
+  it.each(DUTIES)("%s: the stack's policy is dutyPolicy of its scope, and the CLI prints it", async (duty) => {
+    await build({ ...base, regions: THREE });
+    const config = parseStackConfig({ ...base, regions: THREE });
+    const stackPolicy = JSON.parse(
+      ofType('aws:iam/policy:Policy').find((p) => p.inputs.name === `jenkins-infra-ssm-backup-dev-${duty}`)!.inputs
+        .policy,
+    );
+    expect(stackPolicy).toEqual(dutyPolicy(duty, policyScope(config, ACCOUNT)));
+    const cli = await printed('--duty', duty, '--env', 'dev', '--regions', THREE.join(','), '--account-id', ACCOUNT);
+    expect(cli).toEqual(stackPolicy);
+  });
+
+  it('with existing keys too: --kms-key-arns gives the same document', async () => {
+    const key = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    await build({ ...base, regions: ['us-west-2'], kmsKeyIds: { 'us-west-2': key } });
+    const stackPolicy = JSON.parse(
+      ofType('aws:iam/policy:Policy').find((p) => p.inputs.name.endsWith('-restore'))!.inputs.policy,
+    );
+    const args = ['--duty', 'restore', '--env', 'dev', '--region', 'us-west-2', '--account-id', ACCOUNT];
+    expect(await printed(...args, '--kms-key-arns', key)).toEqual(stackPolicy);
+    // A different key is a different document: the comparison can fail.
+    expect(await printed(...args)).not.toEqual(stackPolicy);
   });
 });
 
 describe('Function: parseStackConfig', () => {
-  it('defaults: first region is the default, 30/7 days, no KMS', () => {
+  it('defaults: first region is the default, 30/7 days, a KMS key per region, governance lock for 30 days', () => {
     expect(parseStackConfig({ ...base, regions: ['us-west-2', 'us-east-1'] })).toEqual({
       projectName: 'jenkins-infra',
       environment: 'dev',
       regions: ['us-west-2', 'us-east-1'],
       defaultRegion: 'us-west-2',
       retention: { currentDays: 30, noncurrentDays: 7 },
-      kms: { kind: 'none' },
+      kms: { kind: 'create' },
+      objectLock: { mode: 'GOVERNANCE', days: 30 },
+      roleTrust: {},
     });
   });
 
@@ -323,10 +455,37 @@ describe('Function: parseStackConfig', () => {
     ['upper-case project', { ...base, projectName: 'Jenkins' }, /projectName 'Jenkins'/],
     [
       'KMS key missing for a region',
-      { ...base, regions: ['us-west-2', 'us-east-1'], kmsKeyIds: { 'us-west-2': 'k' } },
+      {
+        ...base,
+        regions: ['us-west-2', 'us-east-1'],
+        kmsKeyIds: { 'us-west-2': 'arn:aws:kms:us-west-2:123456789012:key/k' },
+      },
       /kmsKeyIds has no key for us-east-1/,
     ],
     ['both KMS options', { ...base, createKmsKeys: true, kmsKeyIds: {} }, /either createKmsKeys or kmsKeyIds/],
+    [
+      'an alias for an existing key',
+      { ...base, regions: ['us-west-2'], kmsKeyIds: { 'us-west-2': 'alias/backup' } },
+      /must be the ARN of a key in us-west-2 \(not an alias\)/,
+    ],
+    [
+      "another region's key",
+      { ...base, regions: ['us-west-2'], kmsKeyIds: { 'us-west-2': 'arn:aws:kms:us-east-1:123456789012:key/abc' } },
+      /must be the ARN of a key in us-west-2/,
+    ],
+    [
+      'a lock longer than the lifecycle keeps versions',
+      { ...base, objectLockDays: 38 },
+      /objectLockDays 38 is longer than retentionDays \+ noncurrentRetentionDays \(37\)/,
+    ],
+    ['a lock of no days', { ...base, objectLockDays: 0 }, /objectLockDays must be a whole number/],
+    ['an unknown lock mode', { ...base, objectLockMode: 'LEGAL' }, /objectLockMode 'LEGAL'/],
+    [
+      'an unknown duty to trust',
+      { ...base, roleTrust: { admin: ['arn:aws:iam::123456789012:root'] } },
+      /'admin' is not a duty/,
+    ],
+    ['a trust that is not an ARN', { ...base, roleTrust: { backup: ['jenkins'] } }, /roleTrust.backup must be a list/],
   ])('%s fails with its message', (_label, raw, message) => {
     expect(() => parseStackConfig(raw)).toThrow(StackConfigError);
     expect(() => parseStackConfig(raw)).toThrow(message);
@@ -352,7 +511,13 @@ describe('Program: index.ts with the stack configuration', () => {
     expect(buckets['us-west-2']).toEqual({
       name: 'jenkins-infra-ssm-backup-prod-123456789012-us-west-2',
       arn: 'arn:aws:s3:::jenkins-infra-ssm-backup-prod-123456789012-us-west-2',
+      kmsKeyArn: keyArn('us-west-2'),
     });
+    expect(await outputValue(pulumi.output(outputs.dutyPolicies))).toEqual(
+      Object.fromEntries(
+        DUTIES.map((d) => [d, { policyArn: `arn:aws:iam::${ACCOUNT}:policy/jenkins-infra-ssm-backup-prod-${d}` }]),
+      ),
+    );
     expect(await outputValue(pulumi.output(outputs.bucketNameOutput))).toBe(
       'jenkins-infra-ssm-backup-prod-123456789012-ap-northeast-1',
     );

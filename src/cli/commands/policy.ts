@@ -1,0 +1,80 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { accountIdOf } from '../../aws/identity';
+import { backupKmsAliasName, DEFAULT_PROJECT_NAME } from '../../contract';
+import { ConfigurationError, ExitCode } from '../../errors';
+import { DUTIES, type Duty, dutyPolicy } from '../../policy/duties';
+import type { CommandContext } from '../context';
+import { addCommonOptions, type CommonOptions, resolveCommon } from '../options';
+
+interface PolicyOptions extends CommonOptions {
+  duty: Duty;
+  accountId?: string;
+  projectName: string;
+  kmsKeyArns?: string[];
+  kms: boolean;
+}
+
+/** `ssm-backup policy`: a duty's IAM policy, filled in for an account, as the stack creates it. */
+export function registerPolicy(program: Command, context: CommandContext): void {
+  const command = program
+    .command('policy')
+    .description(
+      "print a duty's IAM policy (JSON) for an account: backup (the nightly job), restore, audit (list, verify " +
+        '--metadata-only); the same document the Pulumi stack creates',
+    )
+    .addOption(new Option('--duty <duty>', '(required) which duty').choices(DUTIES).makeOptionMandatory())
+    .option('--account-id <id>', 'the 12-digit account (default: the caller, from STS)', accountId)
+    .option(
+      '--project-name <name>',
+      "the stack's projectName (part of bucket names and the key alias)",
+      DEFAULT_PROJECT_NAME,
+    )
+    .option('--kms-key-arns <list>', "the backup keys' ARNs, comma-separated (default: the stack's key alias)", list)
+    .option('--no-kms', 'the buckets use SSE-S3 (AES256), not a KMS key');
+  addCommonOptions(command, { regions: 'policy', summaryFile: false }).action(
+    context.action(async (options: PolicyOptions) => {
+      const common = await resolveCommon(options, context.environment, context.signal);
+      context.start(options);
+      const projectName = options.projectName;
+      const account = options.accountId ?? (await callerAccount(context, common));
+      const backupKeys = !options.kms
+        ? { arns: [], aliases: [] }
+        : options.kmsKeyArns
+          ? { arns: options.kmsKeyArns, aliases: [] }
+          : { arns: [], aliases: [backupKmsAliasName({ projectName, env: common.env })] };
+      const document = dutyPolicy(options.duty, {
+        projectName,
+        env: common.env,
+        accountId: account,
+        ...(common.regions ? { regions: common.regions } : {}),
+        backupKeys,
+      });
+      context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return ExitCode.Ok;
+    }),
+  );
+}
+
+async function callerAccount(
+  context: CommandContext,
+  common: Awaited<ReturnType<typeof resolveCommon>>,
+): Promise<string> {
+  const region = common.regions?.[0] ?? common.home?.region;
+  if (!region)
+    throw new ConfigurationError(
+      'no account: give --account-id, or a region (--region or a home region) to ask STS in',
+    );
+  return accountIdOf(context.clientsFor(common.clientSettings)(region).sts);
+}
+
+function accountId(value: string): string {
+  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('expected a 12-digit AWS account id');
+  return value;
+}
+
+function list(value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(s)))
+    throw new InvalidArgumentError('expected comma-separated KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID)');
+  return items;
+}

@@ -1,0 +1,167 @@
+import { ConfigurationError } from '../../../src/errors';
+import { DUTIES, type Duty, dutyPolicy, type PolicyScope, type PolicyStatement } from '../../../src/policy/duties';
+
+const scope: PolicyScope = {
+  projectName: 'jenkins-infra',
+  env: 'dev',
+  accountId: '123456789012',
+  regions: ['ap-northeast-1', 'us-west-2'],
+  backupKeys: { arns: [], aliases: ['alias/jenkins-infra-ssm-backup-dev'] },
+};
+const bucket = (r: string) => `arn:aws:s3:::jenkins-infra-ssm-backup-dev-123456789012-${r}`;
+const BUCKETS = [bucket('ap-northeast-1'), bucket('us-west-2')];
+const ANY_BUCKET = bucket('*');
+const PARAMETERS = ['ap-northeast-1', 'us-west-2'].flatMap((r) => [
+  `arn:aws:ssm:${r}:123456789012:parameter/dev/*`,
+  `arn:aws:ssm:${r}:123456789012:parameter/*/dev/*`,
+]);
+
+const statements = (duty: Duty, s: PolicyScope = scope) => dutyPolicy(duty, s).Statement;
+const sid = (duty: Duty, id: string, s: PolicyScope = scope) => statements(duty, s).find((st) => st.Sid === id);
+/** Every action a duty is allowed, with the resources it is allowed on. */
+function allowed(duty: Duty, s: PolicyScope = scope): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const st of statements(duty, s).filter((x) => x.Effect === 'Allow'))
+    for (const a of st.Action) out.set(a, [...(out.get(a) ?? []), ...[st.Resource].flat()]);
+  return out;
+}
+
+describe('Function: dutyPolicy', () => {
+  it('backup: reads the environment, writes backups and latest.txt, reads latest.txt only', () => {
+    const a = allowed('backup');
+    expect([...a.keys()].sort()).toEqual(
+      [
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'ssm:DescribeParameters',
+        'ssm:GetParameter',
+        'ssm:GetParameters',
+        'ssm:ListTagsForResource',
+      ].sort(),
+    );
+    expect(a.get('ssm:GetParameters')).toEqual(PARAMETERS);
+    expect(a.get('ssm:DescribeParameters')).toEqual(['*']);
+    expect(a.get('s3:GetObject')).toEqual(BUCKETS.map((b) => `${b}/latest.txt`));
+    expect(a.get('s3:PutObject')).toEqual([
+      ...BUCKETS.map((b) => `${b}/*/ssm-backup-dev-*.json`),
+      ...BUCKETS.map((b) => `${b}/latest.txt`),
+    ]);
+    expect(a.get('s3:ListBucket')).toEqual(BUCKETS);
+    // Decrypt only through SSM, only for the environment's parameters.
+    expect(sid('backup', 'DecryptSecureStringsThroughSsm')?.Condition).toEqual({
+      StringLike: {
+        'kms:ViaService': ['ssm.ap-northeast-1.amazonaws.com', 'ssm.us-west-2.amazonaws.com'],
+        'kms:EncryptionContext:PARAMETER_ARN': [
+          'arn:aws:ssm:*:123456789012:parameter/dev/*',
+          'arn:aws:ssm:*:123456789012:parameter/*/dev/*',
+        ],
+      },
+    });
+    expect(sid('backup', 'EncryptBackupsByAlias')).toMatchObject({
+      Action: ['kms:GenerateDataKey'],
+      Condition: {
+        StringLike: { 'kms:ViaService': ['s3.ap-northeast-1.amazonaws.com', 's3.us-west-2.amazonaws.com'] },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/jenkins-infra-ssm-backup-dev'] },
+      },
+    });
+  });
+
+  it('backup: explicit denies on reading, decrypting, deleting and reconfiguring backups', () => {
+    expect(sid('backup', 'NeverReadBackups')).toEqual({
+      Sid: 'NeverReadBackups',
+      Effect: 'Deny',
+      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'],
+      Resource: [`${ANY_BUCKET}/*/*`],
+    });
+    const destroy = sid('backup', 'NeverDestroyBackups') as PolicyStatement;
+    expect(destroy.Effect).toBe('Deny');
+    expect(destroy.Action).toEqual(
+      expect.arrayContaining([
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+        's3:BypassGovernanceRetention',
+        's3:PutObjectRetention',
+        's3:PutLifecycleConfiguration',
+        's3:PutBucketPolicy',
+        's3:PutBucketVersioning',
+        's3:PutBucketObjectLockConfiguration',
+        's3:PutEncryptionConfiguration',
+        's3:DeleteBucket',
+      ]),
+    );
+    // Denies cover the stack's buckets in every region: broader is safer.
+    expect(destroy.Resource).toEqual([ANY_BUCKET, `${ANY_BUCKET}/*`]);
+    expect(sid('backup', 'NeverDecryptBackupsByAlias')).toMatchObject({
+      Effect: 'Deny',
+      Action: ['kms:Decrypt'],
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/jenkins-infra-ssm-backup-dev'] } },
+    });
+  });
+
+  it('restore: writes the environment, reads and decrypts backups; nothing destructive on S3', () => {
+    const a = allowed('restore');
+    for (const action of ['ssm:PutParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'])
+      expect(a.get(action)).toEqual(PARAMETERS);
+    expect(a.get('s3:GetObject')).toEqual(BUCKETS.map((b) => `${b}/*`));
+    expect(sid('restore', 'DecryptBackupsByAlias')).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt'] });
+    expect(sid('restore', 'UseParameterKeysThroughSsm')?.Action).toEqual([
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
+    expect([...a.keys()].filter((k) => /^s3:(Delete|Put)/.test(k))).toEqual([]);
+  });
+
+  it("audit: the wiring keys, the listing and the objects' metadata; never a decrypted backup or a write", () => {
+    const a = allowed('audit');
+    expect([...a.keys()].sort()).toEqual(['s3:GetObject', 's3:ListBucket', 'ssm:GetParameter', 'ssm:GetParameters']);
+    expect(a.get('ssm:GetParameters')).toEqual([
+      'arn:aws:ssm:ap-northeast-1:123456789012:parameter/jenkins/dev/backup/*',
+      'arn:aws:ssm:us-west-2:123456789012:parameter/jenkins/dev/backup/*',
+    ]);
+    expect(sid('audit', 'NeverDecryptBackupsByAlias')?.Effect).toBe('Deny');
+  });
+
+  it('without regions, every region (*); with key ARNs, the ARNs; with SSE-S3, no key statement', () => {
+    const anyRegion = { ...scope, regions: undefined };
+    expect(allowed('backup', anyRegion).get('s3:ListBucket')).toEqual([
+      'arn:aws:s3:::jenkins-infra-ssm-backup-dev-123456789012-*',
+    ]);
+    expect(allowed('backup', anyRegion).get('ssm:GetParameters')).toEqual([
+      'arn:aws:ssm:*:123456789012:parameter/dev/*',
+      'arn:aws:ssm:*:123456789012:parameter/*/dev/*',
+    ]);
+    const key = 'arn:aws:kms:us-west-2:123456789012:key/k';
+    expect(sid('restore', 'DecryptBackupsByArn', { ...scope, backupKeys: { arns: [key], aliases: [] } })).toMatchObject(
+      {
+        Resource: [key],
+      },
+    );
+    const sseS3 = { ...scope, backupKeys: { arns: [], aliases: [] } };
+    for (const duty of DUTIES)
+      expect(statements(duty, sseS3).filter((st) => /Backups(ByArn|ByAlias)$/.test(st.Sid))).toEqual([]);
+  });
+
+  it('China and GovCloud regions get their partitions', () => {
+    const arns = allowed('audit', { ...scope, regions: ['cn-north-1', 'us-gov-west-1'] }).get('s3:ListBucket');
+    expect(arns).toEqual([
+      'arn:aws-cn:s3:::jenkins-infra-ssm-backup-dev-123456789012-cn-north-1',
+      'arn:aws-us-gov:s3:::jenkins-infra-ssm-backup-dev-123456789012-us-gov-west-1',
+    ]);
+  });
+
+  const SIX = ['ap-northeast-1', 'us-west-2', 'us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
+  it.each(DUTIES)('%s fits a managed policy (6,144 characters without white space) for six regions', (duty) => {
+    const size = JSON.stringify(dutyPolicy(duty, { ...scope, regions: SIX })).replace(/\s/g, '').length;
+    expect(size).toBeLessThanOrEqual(6144);
+  });
+
+  it('a policy over the limit is a configuration error, not a document IAM would refuse at deploy time', () => {
+    const many = [...SIX, 'eu-west-2', 'eu-west-3', 'eu-north-1', 'sa-east-1'];
+    expect(() => dutyPolicy('backup', { ...scope, regions: many })).toThrow(ConfigurationError);
+    expect(() => dutyPolicy('backup', { ...scope, regions: many })).toThrow(/over IAM's 6144 for a managed policy/);
+  });
+});
