@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   PutBucketEncryptionCommand,
+  PutBucketVersioningCommand,
+  PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
@@ -41,22 +44,36 @@ export function s3Client(endpoint: string, region: string): S3Client {
   return new S3Client({ region, endpoint, credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 10 });
 }
 
+export function kmsClient(endpoint: string, region: string): KMSClient {
+  return new KMSClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 10 });
+}
+
 export function bucketName(project: string, env: string, region: string): string {
   return backupBucketName({ projectName: project, env, accountId: ACCOUNT_ID, region });
 }
 
 /**
  * What `pulumi up` leaves behind: a bucket per region with default encryption, the per-region key,
- * and in the home region the legacy key and the regions list. (The deny-unencrypted bucket policy is
- * left out: moto ignores its condition and would deny every upload; the Pulumi tests check it.)
+ * and in the home region the legacy key and the regions list. With `kms`, as the stack does by
+ * default: a KMS key per region as the bucket's default encryption, its ARN published, versioning
+ * and Object Lock (governance). (The deny-unencrypted bucket policy is left out: moto ignores its
+ * condition and would deny every upload; the Pulumi tests check it.)
  */
 export async function deployStack(
   endpoint: string,
-  args: { project?: string; env: string; regions: string[]; homeRegion?: string; regionsKey?: boolean },
+  args: {
+    project?: string;
+    env: string;
+    regions: string[];
+    homeRegion?: string;
+    regionsKey?: boolean;
+    kms?: boolean;
+  },
 ) {
   const project = args.project ?? 'jenkins-infra';
   const home = args.homeRegion ?? args.regions[0];
   const buckets: Record<string, string> = {};
+  const kmsKeys: Record<string, string> = {};
   for (const region of args.regions) {
     const bucket = bucketName(project, args.env, region);
     buckets[region] = bucket;
@@ -69,11 +86,39 @@ export async function deployStack(
           : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
       }),
     );
+    let keyArn: string | undefined;
+    if (args.kms) {
+      const created = await kmsClient(endpoint, region).send(
+        new CreateKeyCommand({ Description: `SSM backup objects, ${args.env}, ${region}` }),
+      );
+      keyArn = created.KeyMetadata?.Arn ?? '';
+      kmsKeys[region] = keyArn;
+      await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+      await s3.send(
+        new PutObjectLockConfigurationCommand({
+          Bucket: bucket,
+          ObjectLockConfiguration: {
+            ObjectLockEnabled: 'Enabled',
+            Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+          },
+        }),
+      );
+      await ssmClient(endpoint, region).send(
+        new PutParameterCommand({ Name: ssmKeys.regionKmsKey(args.env, region), Type: 'String', Value: keyArn }),
+      );
+    }
     await s3.send(
       new PutBucketEncryptionCommand({
         Bucket: bucket,
         ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }],
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: keyArn
+                ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn }
+                : { SSEAlgorithm: 'AES256' },
+              BucketKeyEnabled: true,
+            },
+          ],
         },
       }),
     );
@@ -105,7 +150,7 @@ export async function deployStack(
       }),
     );
   }
-  return { buckets, home };
+  return { buckets, home, kmsKeys };
 }
 
 export type SeedParameter = PutParameterCommandInput & {

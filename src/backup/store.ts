@@ -34,6 +34,9 @@ export interface StoredObject {
   size: number;
   lastModified?: Date;
   parameterCount?: number;
+  /** From HeadObject: the SHA-256 S3 checked at upload, and how the object is encrypted. */
+  sha256Base64?: string;
+  encryption?: { kind: string; keyId?: string };
 }
 
 /** One region's backup bucket: the only code that talks to S3. */
@@ -45,10 +48,12 @@ export class BackupStore {
 
   /**
    * Uploads, streamed from the encoded chunks, with server-side encryption and an S3-checked SHA-256;
-   * the count rides along as metadata for `list`.
+   * the count rides along as metadata for `list`. The upload is checked from PutObject's own answer
+   * (S3 echoes the checksum it verified, the encryption and the key), so the writer needs no read
+   * access to what it wrote.
    */
   async put(key: string, encoded: EncodedDocument, encryption: Encryption, parameterCount: number): Promise<void> {
-    await this.s3.send(
+    const answer = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -63,39 +68,38 @@ export class BackupStore {
         ...encryptionHeaders(encryption),
       }),
     );
+    const problems = uploadProblems(answer, { sha256Base64: encoded.sha256Base64, encryption });
+    if (problems.length)
+      throw new IntegrityError(`s3://${this.bucket}/${key} did not check out after upload: ${problems.join('; ')}`);
   }
 
-  /** Size, time and parameter count of one object, without reading it. */
+  /**
+   * Size, time, parameter count, S3's SHA-256 and encryption of one object, without reading it (and so
+   * without its KMS key: what the audit duty may do).
+   */
   async describe(key: string): Promise<StoredObject> {
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
     const count = head.Metadata?.[COUNT_METADATA];
     return {
       key,
       size: head.ContentLength ?? 0,
       lastModified: head.LastModified,
       parameterCount: count === undefined ? undefined : Number(count),
+      ...(head.ChecksumSHA256 ? { sha256Base64: head.ChecksumSHA256 } : {}),
+      ...(head.ServerSideEncryption
+        ? { encryption: { kind: head.ServerSideEncryption, ...(head.SSEKMSKeyId ? { keyId: head.SSEKMSKeyId } : {}) } }
+        : {}),
     };
-  }
-
-  /** The upload is good only if S3 reports the same size, checksum and encryption. */
-  async verify(key: string, expected: { size: number; sha256Base64: string; encryption: Encryption }): Promise<void> {
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
-    const problems: string[] = [];
-    if (head.ContentLength !== expected.size) problems.push(`size ${head.ContentLength} != ${expected.size}`);
-    if (head.ChecksumSHA256 !== expected.sha256Base64)
-      problems.push(`checksum ${head.ChecksumSHA256 ?? 'missing'} != ${expected.sha256Base64}`);
-    if (head.ServerSideEncryption !== expected.encryption.kind)
-      problems.push(`encryption ${head.ServerSideEncryption ?? 'none'} != ${expected.encryption.kind}`);
-    if (problems.length)
-      throw new IntegrityError(`s3://${this.bucket}/${key} did not check out after upload: ${problems.join('; ')}`);
   }
 
   /**
    * Points latest.txt at `key`, forward only: if it already names a backup at least as new, it is
    * left alone. The write is conditional on what was read (If-Match on its ETag, or If-None-Match
    * when there was none), so a run that finishes late can never move it back past a newer one.
+   * It is encrypted with SSE-S3 whatever the backups use: it holds a key name, never a value, and the
+   * audit duty reads it without any KMS key.
    */
-  async moveLatestForward(key: string, encryption: Encryption): Promise<LatestOutcome> {
+  async moveLatestForward(key: string): Promise<LatestOutcome> {
     const mine = parseBackupObjectKey(key);
     if (!mine) throw new IntegrityError(`${key} is not a backup object key`);
     for (let attempt = 1; ; attempt++) {
@@ -111,7 +115,7 @@ export class BackupStore {
             Body: key,
             ContentType: 'text/plain',
             ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
-            ...encryptionHeaders(encryption),
+            ServerSideEncryption: 'AES256',
           }),
         );
         return { kind: 'moved', ...(current ? { previous: current.key } : {}) };
@@ -185,6 +189,33 @@ export class BackupStore {
     }
     return found.sort((a, b) => compareBackupKeysNewestFirst(a.parsed, b.parsed)).map((f) => f.object);
   }
+}
+
+/**
+ * What PutObject answered against what was sent: the SHA-256 S3 computed and checked, the encryption,
+ * and the KMS key. S3 names the key by ARN; a key asked for by id matches the ARN's last part, and one
+ * asked for by alias can only be checked to be some key of the account (pass the ARN for an exact check).
+ */
+export function uploadProblems(
+  answer: { ChecksumSHA256?: string; ServerSideEncryption?: string; SSEKMSKeyId?: string },
+  expected: { sha256Base64: string; encryption: Encryption },
+): string[] {
+  const problems: string[] = [];
+  if (answer.ChecksumSHA256 !== expected.sha256Base64)
+    problems.push(`checksum ${answer.ChecksumSHA256 ?? 'missing'} != ${expected.sha256Base64}`);
+  if (answer.ServerSideEncryption !== expected.encryption.kind)
+    problems.push(`encryption ${answer.ServerSideEncryption ?? 'none'} != ${expected.encryption.kind}`);
+  else if (expected.encryption.kind === 'aws:kms' && !sameKey(answer.SSEKMSKeyId, expected.encryption.keyId))
+    problems.push(`KMS key ${answer.SSEKMSKeyId ?? 'missing'} != ${expected.encryption.keyId}`);
+  return problems;
+}
+
+function sameKey(answered: string | undefined, asked: string): boolean {
+  if (!answered) return false;
+  if (answered === asked) return true;
+  if (asked.startsWith('arn:')) return false;
+  if (asked.startsWith('alias/')) return /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//.test(answered);
+  return answered.endsWith(`:key/${asked}`);
 }
 
 function httpStatus(error: unknown): number | undefined {

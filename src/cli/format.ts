@@ -70,9 +70,12 @@ export function formatVerifyFailures(report: VerifyReport, region: string): stri
 }
 
 export function formatVerifyReport(report: VerifyReport): string[] {
+  const encryption = report.encryption
+    ? `, ${report.encryption.kind}${report.encryption.keyId ? ` ${report.encryption.keyId}` : ''}`
+    : '';
   const lines = [
     `${report.origin}: ${report.parameterCount} parameters, ${report.bytes} bytes, sha256 ${report.sha256} ` +
-      `(S3 checksum ${report.checksum}), taken ${report.backupTime}`,
+      `(S3 checksum ${report.checksum})${encryption}, taken ${report.backupTime}`,
   ];
   if (report.age)
     lines.push(

@@ -29,6 +29,20 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
           `[${event.region}] bucket ${event.bucket} (from ${event.source}): ${event.check.kind}`,
         );
         return;
+      case 'encryption-chosen': {
+        const what =
+          event.encryption.kind === 'aws:kms' ? `KMS key ${event.encryption.keyId}` : 'SSE-S3 (AES256), no KMS key';
+        const from = { stack: 'published by the stack', option: 'from --kms-key-id', default: 'the default' }[
+          event.source
+        ];
+        if (event.setAside)
+          logger.warn(
+            { event: event.type, region: event.region, setAside: event.setAside, keyId: what },
+            `[${event.region}] --kms-key-id ${event.setAside} set aside: backups here use the ${what} ${from}`,
+          );
+        else logger.info({ event: event.type, region: event.region }, `[${event.region}] encryption: ${what}, ${from}`);
+        return;
+      }
       case 'region-start':
         logger.info(
           { event: event.type, region: event.region, bucket: event.bucket },
@@ -81,7 +95,7 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
       case 'verified':
         logger.info(
           { event: event.type, region: event.region, key: event.key },
-          `[${event.region}] verified size, SHA-256 and encryption of ${event.key}`,
+          `[${event.region}] S3 confirmed the SHA-256, the encryption and the key of ${event.key}`,
         );
         return;
       case 'latest-moved':

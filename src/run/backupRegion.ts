@@ -5,7 +5,7 @@ import { BackupStore, type Encryption } from '../backup/store';
 import { backupObjectKey, FETCH_BATCH_SIZE, isRunnerKey } from '../contract';
 import { IncompleteCaptureError, InterruptedError } from '../errors';
 import { collectParameters } from '../ssm/collect';
-import type { RegionSummary, RunListener } from './events';
+import type { EncryptionSource, RegionSummary, RunListener } from './events';
 
 export interface RegionBackupInput {
   env: string;
@@ -16,7 +16,7 @@ export interface RegionBackupInput {
   dryRun: boolean;
   concurrency: number;
   withTags: boolean;
-  encryption: Encryption;
+  encryption: Encryption & { source: EncryptionSource };
   now: () => Date;
   listener: RunListener;
   signal?: AbortSignal;
@@ -25,8 +25,8 @@ export interface RegionBackupInput {
 }
 
 /**
- * One region: collect, refuse anything undecryptable, upload under a key no other run uses, check the
- * stored object, and only then move `latest.txt` forward. A parameter deleted during the run is named
+ * One region: collect, refuse anything undecryptable, upload under a key no other run uses, check what
+ * S3 says it stored, and only then move `latest.txt` forward. A parameter deleted during the run is named
  * (vanished), not counted, and does not stop the backup of the rest. Throws on any failure.
  */
 export async function backupRegion(input: RegionBackupInput): Promise<RegionSummary> {
@@ -53,6 +53,7 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   const captured = () => ({
     region,
     bucket,
+    encryption: input.encryption,
     parameterCount: capturedCount,
     listed: collected.listed,
     vanished: collected.vanished,
@@ -80,13 +81,13 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
 
   const store = new BackupStore(clients.s3, bucket);
   InterruptedError.throwIfAborted(input.signal);
+  // Throws unless S3's answer shows the same checksum, encryption and key.
   await store.put(key, encoded, input.encryption, capturedCount);
   listener({ type: 'uploaded', region, bucket, key, bytes });
-  await store.verify(key, { size: bytes, sha256Base64: encoded.sha256Base64, encryption: input.encryption });
   listener({ type: 'verified', region, bucket, key });
   // An interrupted run leaves latest.txt where it was, even with a good object uploaded.
   InterruptedError.throwIfAborted(input.signal);
-  const latest = await store.moveLatestForward(key, input.encryption);
+  const latest = await store.moveLatestForward(key);
   if (latest.kind === 'moved') listener({ type: 'latest-moved', region, bucket, key });
   else listener({ type: 'latest-kept', region, bucket, key, current: latest.current });
   return { status: 'ok', ...captured(), key, bytes, sha256: encoded.sha256Hex, latest: latest.kind };

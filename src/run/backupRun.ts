@@ -7,7 +7,7 @@ import { type ResolvedBucket, resolveBucket } from '../ssm/buckets';
 import { resolveRegions } from '../ssm/regions';
 import { TOOL } from '../tool';
 import { backupRegion } from './backupRegion';
-import type { RegionSummary, RunListener, RunSummary } from './events';
+import type { EncryptionSource, RegionSummary, RunListener, RunSummary } from './events';
 
 export interface BackupRunInput {
   env: string;
@@ -18,6 +18,7 @@ export interface BackupRunInput {
   dryRun: boolean;
   concurrency: number;
   withTags: boolean;
+  /** `--kms-key-id`, else SSE-S3: used where the stack publishes no key for the region. */
   encryption: Encryption;
   clientsFor: (region: string) => RegionClients;
   now?: () => Date;
@@ -110,7 +111,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
         dryRun: input.dryRun,
         concurrency: input.concurrency,
         withTags: input.withTags,
-        encryption: input.encryption,
+        encryption: encryptionFor(buckets[index], input, listener),
         now,
         listener,
         signal: input.signal,
@@ -181,6 +182,32 @@ async function checkBuckets(
       `${failures.length} regions are not ready: ${failures.map((f) => f.message).join('; ')}`,
     );
   return results.map((r) => (r as PromiseFulfilledResult<ResolvedBucket>).value);
+}
+
+/**
+ * The stack's published key for the region, else `--kms-key-id`, else SSE-S3. A different
+ * `--kms-key-id` is set aside with a warning: the bucket policy admits backups under the stack's key only.
+ */
+function encryptionFor(
+  resolved: ResolvedBucket,
+  input: BackupRunInput,
+  listener: RunListener,
+): Encryption & { source: EncryptionSource } {
+  const option = input.encryption;
+  const chosen: Encryption & { source: EncryptionSource } = resolved.kmsKeyArn
+    ? { kind: 'aws:kms', keyId: resolved.kmsKeyArn, source: 'stack' }
+    : { ...option, source: option.kind === 'aws:kms' ? 'option' : 'default' };
+  const setAside =
+    resolved.kmsKeyArn && option.kind === 'aws:kms' && option.keyId !== resolved.kmsKeyArn ? option.keyId : undefined;
+  const { source, ...encryption } = chosen;
+  listener({
+    type: 'encryption-chosen',
+    region: resolved.region,
+    encryption,
+    source,
+    ...(setAside ? { setAside } : {}),
+  });
+  return chosen;
 }
 
 function bucketProblem(resolved: ResolvedBucket, check: BucketCheck): string | undefined {

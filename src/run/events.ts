@@ -1,12 +1,23 @@
 import type { CallCounts } from '../aws/callStats';
 import type { RetryEvent } from '../aws/retry';
-import type { BucketCheck } from '../backup/store';
+import type { BucketCheck, Encryption } from '../backup/store';
+
+/** Where a region's encryption came from: the stack's published key, `--kms-key-id`, or SSE-S3. */
+export type EncryptionSource = 'stack' | 'option' | 'default';
 
 /** What a run reports while it works; the CLI decides how each is shown. Never carries values. */
 export type RunEvent =
   | { type: 'home-region'; region: string; source: string }
   | { type: 'regions-resolved'; regions: string[]; source: string }
   | { type: 'bucket-checked'; region: string; bucket: string; source: string; check: BucketCheck }
+  | {
+      type: 'encryption-chosen';
+      region: string;
+      encryption: Encryption;
+      source: EncryptionSource;
+      /** A `--kms-key-id` set aside because the stack publishes another key for the region. */
+      setAside?: string;
+    }
   | { type: 'region-start'; region: string; bucket: string; index: number; total: number }
   | { type: 'progress'; region: string; listed: number; fetched: number; listingDone: boolean }
   | { type: 'collected'; region: string; captured: number; listPages: number; fetchBatches: number }
@@ -35,6 +46,8 @@ export interface ApiCounts extends CallCounts {
 interface Captured {
   region: string;
   bucket: string;
+  /** How the backup object is (or would be) encrypted, and why. */
+  encryption: Encryption & { source: EncryptionSource };
   parameterCount: number;
   listed: number;
   /** Listed, then gone when fetched: deleted during the run, not in the backup, not counted. */

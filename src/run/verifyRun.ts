@@ -1,8 +1,8 @@
 import type { RegionClients } from '../aws/clients';
-import type { BackupSource, LoadedBackup } from '../backup/source';
+import { type BackupSource, type LoadedBackup, resolveKey } from '../backup/source';
 import type { BackupStore } from '../backup/store';
 import { parseBackupObjectKey, timestampToDate } from '../contract';
-import { NoBackupError } from '../errors';
+import { IntegrityError, NoBackupError, UsageError } from '../errors';
 import { type Drift, driftBetween } from '../restore/compare';
 import { collectParameters } from '../ssm/collect';
 import type { RunListener } from './events';
@@ -13,6 +13,8 @@ export interface VerifyInput {
   homeRegion?: string;
   region: string;
   from: BackupSource;
+  /** Check what S3 holds (HeadObject) without reading the object: no KMS key needed (the audit duty). */
+  metadataOnly?: boolean;
   againstLive: boolean;
   /** With againstLive: parameters created since the backup (extra) fail the check too. */
   strict: boolean;
@@ -24,11 +26,14 @@ export interface VerifyInput {
 }
 
 export interface VerifyReport {
+  /** `content`: read and checked in full; `metadata`: S3's own record of the object, not read. */
+  mode: 'content' | 'metadata';
   origin: string;
   parameterCount: number;
   bytes: number;
   sha256: string;
   checksum: string;
+  encryption?: { kind: string; keyId?: string };
   backupTime: string;
   drift?: Drift;
   age?: { newestKey: string; ageMs: number; maxAgeMs: number };
@@ -45,6 +50,7 @@ export interface VerifyReport {
  */
 export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   const now = input.now ?? (() => new Date());
+  if (input.metadataOnly) return verifyStored(input, now);
   const listener = input.listener ?? (() => {});
   let opened: { loaded: LoadedBackup; store?: BackupStore };
   try {
@@ -63,6 +69,7 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
     checksum: loaded.checksum,
   });
   const report: VerifyReport = {
+    mode: 'content',
     origin: loaded.origin,
     parameterCount: loaded.doc.parameter_count,
     bytes: loaded.bytes,
@@ -74,12 +81,8 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   };
 
   if (input.maxAgeMs !== undefined) {
-    const newestKey = await newestBackupKey(input, loaded, store);
-    if (!newestKey) throw new NoBackupError(`no backup in ${input.region}: latest.txt does not exist`);
-    const taken = parseBackupObjectKey(newestKey)?.takenAt;
-    const ageMs = taken ? now().getTime() - taken.getTime() : Infinity;
-    report.age = { newestKey, ageMs, maxAgeMs: input.maxAgeMs };
-    if (ageMs > input.maxAgeMs) report.failures.push('too-old');
+    const newestKey = await newestBackupKey(input, loaded.key, store);
+    checkAge(report, input, newestKey, now);
   }
 
   if (input.againstLive) {
@@ -99,12 +102,56 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   return report;
 }
 
+/**
+ * The object as S3 recorded it (HeadObject): present, with the SHA-256 S3 checked at upload and the
+ * parameter count; and, with --max-age, fresh. Nothing is downloaded or decrypted.
+ */
+async function verifyStored(input: VerifyInput, now: () => Date): Promise<VerifyReport> {
+  if (input.from.kind === 'file') throw new UsageError('--metadata-only checks a backup in S3; --from file: has none');
+  if (input.againstLive) throw new UsageError('--metadata-only reads no parameter: it cannot check --against-live');
+  const store = await regionStore(input, input.region);
+  const key = await resolveKey(input.from, input.env, store);
+  const stored = await store.describe(key);
+  const origin = `s3://${store.bucket}/${key}`;
+  const problems = [
+    ...(stored.size > 0 ? [] : ['it is empty']),
+    ...(stored.sha256Base64 ? [] : ['S3 holds no SHA-256 for it, though ssm-backup always stores one']),
+    ...(Number.isInteger(stored.parameterCount) ? [] : ['it has no parameter-count metadata']),
+  ];
+  if (problems.length)
+    throw new IntegrityError(`${origin} was not written by ssm-backup as it is: ${problems.join('; ')}`);
+  const report: VerifyReport = {
+    mode: 'metadata',
+    origin,
+    parameterCount: stored.parameterCount ?? 0,
+    bytes: stored.size,
+    sha256: Buffer.from(stored.sha256Base64 ?? '', 'base64').toString('hex'),
+    checksum: 'recorded by S3 at upload (content not read)',
+    ...(stored.encryption ? { encryption: stored.encryption } : {}),
+    backupTime: parseBackupObjectKey(key)?.takenAt.toISOString() ?? 'unknown',
+    strict: input.strict,
+    failures: [],
+  };
+  if (input.maxAgeMs !== undefined)
+    checkAge(report, input, input.from.kind === 'latest' ? key : await store.readLatest(), now);
+  return report;
+}
+
+function checkAge(report: VerifyReport, input: VerifyInput, newestKey: string | undefined, now: () => Date): void {
+  if (input.maxAgeMs === undefined) return;
+  if (!newestKey) throw new NoBackupError(`no backup in ${input.region}: latest.txt does not exist`);
+  const taken = parseBackupObjectKey(newestKey)?.takenAt;
+  const ageMs = taken ? now().getTime() - taken.getTime() : Infinity;
+  report.age = { newestKey, ageMs, maxAgeMs: input.maxAgeMs };
+  if (ageMs > input.maxAgeMs) report.failures.push('too-old');
+}
+
 /** When the backup just read was `latest`, its key is the newest; otherwise latest.txt says. */
 async function newestBackupKey(
   input: VerifyInput,
-  loaded: LoadedBackup,
+  loadedKey: string | undefined,
   store: BackupStore | undefined,
 ): Promise<string | undefined> {
-  if (input.from.kind === 'latest') return loaded.key;
+  if (input.from.kind === 'latest') return loadedKey;
   return (store ?? (await regionStore(input, input.region))).readLatest();
 }

@@ -1,5 +1,4 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { isAwsError } from '../aws/errorKinds';
+import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ssmKeys } from '../contract';
 import { ConfigurationError } from '../errors';
 
@@ -9,13 +8,18 @@ export interface ResolvedBucket {
   bucket: string;
   /** The SSM key (in `region`) that held the name. */
   source: string;
+  /** The backup key the stack publishes for the region (`/jenkins/{env}/backup/{region}/kms-key-arn`), if any. */
+  kmsKeyArn?: string;
 }
+
+const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * The region's bucket: the per-region key in that region; if absent and it is the home region,
- * the legacy key; otherwise a configuration error naming the region and the key looked for.
+ * the legacy key; otherwise a configuration error naming the region and the key looked for. The
+ * region's published backup key comes in the same call.
  */
 export async function resolveBucket(args: {
   env: string;
@@ -25,12 +29,19 @@ export async function resolveBucket(args: {
 }): Promise<ResolvedBucket> {
   const { env, region } = args;
   const perRegionKey = ssmKeys.regionBucket(env, region);
-  const bucket = await readOptional(args.ssm, perRegionKey);
-  if (bucket !== undefined) return { region, bucket: checkedName(bucket, perRegionKey, region), source: perRegionKey };
-  if (region === args.homeRegion) {
-    const legacyKey = ssmKeys.legacyBucket(env);
-    const legacy = await readOptional(args.ssm, legacyKey);
-    if (legacy !== undefined) return { region, bucket: checkedName(legacy, legacyKey, region), source: legacyKey };
+  const legacyKey = ssmKeys.legacyBucket(env);
+  const kmsKey = ssmKeys.regionKmsKey(env, region);
+  const isHome = region === args.homeRegion;
+  const found = await readAll(args.ssm, [perRegionKey, kmsKey, ...(isHome ? [legacyKey] : [])]);
+  const published = found.get(kmsKey);
+  const kms = published === undefined ? {} : { kmsKeyArn: checkedKeyArn(published, kmsKey, region) };
+  const bucket = found.get(perRegionKey);
+  if (bucket !== undefined)
+    return { region, bucket: checkedName(bucket, perRegionKey, region), source: perRegionKey, ...kms };
+  if (isHome) {
+    const legacy = found.get(legacyKey);
+    if (legacy !== undefined)
+      return { region, bucket: checkedName(legacy, legacyKey, region), source: legacyKey, ...kms };
     throw new ConfigurationError(
       `no backup bucket configured for ${region}: neither ${perRegionKey} nor ${legacyKey} exists in ` +
         `${region} (is the Pulumi stack deployed?)`,
@@ -53,12 +64,17 @@ function checkedName(value: string, key: string, region: string): string {
   return name;
 }
 
-async function readOptional(ssm: SSMClient, name: string): Promise<string | undefined> {
-  try {
-    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name }));
-    return Parameter?.Value ?? '';
-  } catch (error) {
-    if (isAwsError(error, 'ParameterNotFound')) return undefined;
-    throw error;
-  }
+/** The runner encrypts with this key and compares S3's answer with it, so it must be a key ARN of the region. */
+function checkedKeyArn(value: string, key: string, region: string): string {
+  const arn = value.trim();
+  const match = KEY_ARN.exec(arn);
+  if (!match || match[1] !== region)
+    throw new ConfigurationError(`${key} in ${region} holds '${arn}', which is not the ARN of a KMS key in ${region}`);
+  return arn;
+}
+
+/** The keys that exist, by name, in one call (absent keys come back as InvalidParameters). */
+async function readAll(ssm: SSMClient, names: string[]): Promise<Map<string, string>> {
+  const { Parameters } = await ssm.send(new GetParametersCommand({ Names: names }));
+  return new Map((Parameters ?? []).map((p) => [p.Name ?? '', p.Value ?? '']));
 }

@@ -8,6 +8,7 @@ import { addCommonOptions, addSourceOption, type CommonOptions, duration } from 
 
 interface VerifyOptions extends CommonOptions {
   from?: string;
+  metadataOnly?: boolean;
   againstLive?: boolean;
   strict?: boolean;
   maxAge?: number;
@@ -26,6 +27,10 @@ export function registerVerify(program: Command, context: CommandContext): void 
       'report drift against SSM now: missing, extra, changed (by name, never values); missing and changed fail',
     )
     .option('--strict', 'with --against-live, parameters created since the backup (extra) fail too')
+    .option(
+      '--metadata-only',
+      "check S3's record of the object (SHA-256, count, encryption) and --max-age without reading it: the audit duty",
+    )
     .option('--json', 'print the report and the verdict as one JSON document instead of lines')
     .option('--max-age <duration>', 'also fail when the newest backup is older than this (e.g. 26h)', duration);
   addCommonOptions(addSourceOption(command), { regions: 'single', summaryFile: true }).action(
@@ -34,6 +39,7 @@ export function registerVerify(program: Command, context: CommandContext): void 
       const report = await runVerify({
         ...where,
         from: parseSource(options.from),
+        metadataOnly: Boolean(options.metadataOnly),
         againstLive: Boolean(options.againstLive),
         strict: Boolean(options.strict),
         maxAgeMs: options.maxAge,
@@ -42,9 +48,9 @@ export function registerVerify(program: Command, context: CommandContext): void 
       const extra = report.drift?.extra.length
         ? `, ${report.drift.extra.length} extra (not failing without --strict)`
         : '';
-      const verdict = problems.length
-        ? `FAILED: ${problems.join('; ')}`
-        : `OK: ${report.origin} checks out${report.drift ? `, no missing or changed parameter${extra}` : ''}`;
+      const checked = report.mode === 'metadata' ? "checks out in S3's record (not read)" : 'checks out';
+      const drift = report.drift ? `, no missing or changed parameter${extra}` : '';
+      const verdict = problems.length ? `FAILED: ${problems.join('; ')}` : `OK: ${report.origin} ${checked}${drift}`;
       // The details and the verdict go to one stream (stdout), as lines or as one JSON document.
       if (options.json)
         context.stdout.write(

@@ -17,6 +17,7 @@ describe('Function: formatDuration', () => {
 
 describe('Function: formatVerifyFailures', () => {
   const report: VerifyReport = {
+    mode: 'content',
     origin: 's3://b/k',
     parameterCount: 1,
     bytes: 1,
@@ -51,6 +52,7 @@ describe('Function: formatRunSummary', () => {
           status: 'ok',
           region: 'ap-northeast-1',
           bucket: 'b',
+          encryption: { kind: 'AES256', source: 'default' },
           key: 'k.json',
           parameterCount: 3,
           listed: 3,

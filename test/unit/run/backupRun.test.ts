@@ -31,6 +31,19 @@ interface WorldOptions {
   vanish?: string[];
   /** Bucket -> what HeadBucket answers. */
   buckets?: Record<string, 'missing' | 'forbidden' | { region: string }>;
+  /** Region -> the backup key the stack publishes there. */
+  kmsKeys?: Record<string, string>;
+  /** Every fetch of parameters (not of the stack's keys) fails with this. */
+  fetchError?: () => Error;
+  /** What PutObject answers instead of S3's echo of what was stored. */
+  putAnswer?: Record<string, string>;
+}
+
+/** The stack's keys in a region: its bucket, and its backup key if published. */
+function wiringKey(name: string, options: WorldOptions): string | undefined {
+  const match = /^\/jenkins\/dev\/backup\/([a-z0-9-]+)\/(s3-bucket-name|kms-key-arn)$/.exec(name);
+  if (!match || !REGIONS.includes(match[1]!)) return undefined;
+  return match[2] === 's3-bucket-name' ? `bucket-${match[1]}` : options.kmsKeys?.[match[1]!];
 }
 
 /**
@@ -41,8 +54,8 @@ function standardWorld(options: WorldOptions = {}) {
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
   ssmMock.on(GetParameterCommand).callsFake((input: { Name: string }) => {
     if (input.Name === '/jenkins/dev/backup/regions') return { Parameter: { Value: REGIONS.join(',') } };
-    const match = /^\/jenkins\/dev\/backup\/([a-z0-9-]+)\/s3-bucket-name$/.exec(input.Name);
-    if (match && REGIONS.includes(match[1]!)) return { Parameter: { Value: `bucket-${match[1]}` } };
+    const wired = wiringKey(input.Name, options);
+    if (wired) return { Parameter: { Value: wired } };
     throw new ParameterNotFound({ message: 'nope', $metadata: {} });
   });
   ssmMock.on(DescribeParametersCommand).callsFake(async (_input, getClient: () => SSMClient) => {
@@ -52,6 +65,14 @@ function standardWorld(options: WorldOptions = {}) {
       : { Parameters: [meta('/app/dev/b'), meta('/app/dev/a'), meta('/app/prod/c')] };
   });
   ssmMock.on(GetParametersCommand).callsFake(async (input: { Names: string[] }, getClient: () => SSMClient) => {
+    if (input.Names.some((n) => n.startsWith('/jenkins/dev/backup/'))) {
+      const found = input.Names.flatMap((n) => {
+        const value = wiringKey(n, options);
+        return value ? [{ Name: n, Value: value }] : [];
+      });
+      return { Parameters: found, InvalidParameters: input.Names.filter((n) => !found.some((f) => f.Name === n)) };
+    }
+    if (options.fetchError) throw options.fetchError();
     if ((await getClient().config.region()) === options.failGetParametersIn)
       throw awsError('InternalServerError', 'boom', 500);
     const names = input.Names.filter((n) => !options.vanish?.includes(n));
@@ -77,6 +98,8 @@ function standardWorld(options: WorldOptions = {}) {
         Body: string | AsyncIterable<Buffer>;
         IfNoneMatch?: string;
         IfMatch?: string;
+        ServerSideEncryption?: string;
+        SSEKMSKeyId?: string;
       }) => {
         const id = `${input.Bucket}/${input.Key}`;
         const existing = objects.get(id);
@@ -90,8 +113,15 @@ function standardWorld(options: WorldOptions = {}) {
         const parts: Buffer[] = [];
         if (typeof input.Body === 'string') parts.push(Buffer.from(input.Body));
         else for await (const chunk of input.Body) parts.push(Buffer.from(chunk));
-        objects.set(id, { body: Buffer.concat(parts), etag: `"etag-${++etags}"` });
-        return {};
+        const body = Buffer.concat(parts);
+        objects.set(id, { body, etag: `"etag-${++etags}"` });
+        // S3 answers with the checksum it computed and the encryption it applied.
+        return {
+          ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+          ServerSideEncryption: input.ServerSideEncryption,
+          ...(input.SSEKMSKeyId ? { SSEKMSKeyId: input.SSEKMSKeyId } : {}),
+          ...options.putAnswer,
+        };
       },
     );
   s3Mock.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
@@ -99,20 +129,20 @@ function standardWorld(options: WorldOptions = {}) {
     if (!object) throw new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } });
     return { Body: sdkStreamMixin(Readable.from([object.body])), ETag: object.etag };
   });
-  s3Mock.on(HeadObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
-    const body = objects.get(`${input.Bucket}/${input.Key}`)!.body;
-    return {
-      ContentLength: body.length,
-      ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
-      ServerSideEncryption: 'AES256',
-    };
-  });
+  // The writer never reads what it wrote back: no HeadObject, no GetObject of a backup.
+  s3Mock.on(HeadObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
   return {
     text: (bucket: string, key: string) => objects.get(`${bucket}/${key}`)?.body.toString(),
     put: (bucket: string, key: string, body: string) =>
       objects.set(`${bucket}/${key}`, { body: Buffer.from(body), etag: `"etag-${++etags}"` }),
   };
 }
+
+/** GetParameters calls that fetch parameters, not the stack's keys. */
+const fetchCalls = () =>
+  ssmMock
+    .commandCalls(GetParametersCommand)
+    .filter((c) => !c.args[0].input.Names![0]!.startsWith('/jenkins/dev/backup/'));
 
 function input(overrides: Partial<BackupRunInput> = {}): BackupRunInput & { events: RunEvent[] } {
   const events: RunEvent[] = [];
@@ -180,14 +210,57 @@ describe('Function: runBackup', () => {
     expect(keys[0]).not.toBe(keys[1]);
   });
 
-  it('uses aws:kms with the key when asked', async () => {
+  it('uses aws:kms with the key when asked; latest.txt stays SSE-S3 so the audit duty reads it', async () => {
     standardWorld();
-    s3Mock.on(HeadObjectCommand).callsFake(() => ({ ContentLength: 0 }));
-    await runBackup(input({ encryption: { kind: 'aws:kms', keyId: 'alias/backup' }, regions: ['us-west-2'] }));
-    expect(s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
-      ServerSideEncryption: 'aws:kms',
-      SSEKMSKeyId: 'alias/backup',
+    const result = await runBackup(
+      input({ encryption: { kind: 'aws:kms', keyId: 'alias/backup' }, regions: ['us-west-2'] }),
+    );
+    expect(result.exitCode).toBe(ExitCode.Ok);
+    const [backup, latest] = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(backup).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'alias/backup' });
+    expect(latest).toMatchObject({ Key: 'latest.txt', ServerSideEncryption: 'AES256' });
+    expect(latest).not.toHaveProperty('SSEKMSKeyId');
+    expect(result.summary.regions[0]).toMatchObject({
+      encryption: { kind: 'aws:kms', keyId: 'alias/backup', source: 'option' },
     });
+  });
+
+  it("uses the stack's published key where there is one, setting a different --kms-key-id aside with a warning", async () => {
+    const arn = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    standardWorld({ kmsKeys: { 'us-west-2': arn } });
+    const run = input({ encryption: { kind: 'aws:kms', keyId: 'alias/other' }, regions: ['us-west-2', 'us-east-1'] });
+    const result = await runBackup(run);
+    expect(result.exitCode).toBe(ExitCode.Ok);
+    const backups = s3Mock
+      .commandCalls(PutObjectCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => i.Key !== 'latest.txt');
+    expect(backups.map((b) => [b.Bucket, b.SSEKMSKeyId])).toEqual([
+      ['bucket-us-west-2', arn],
+      ['bucket-us-east-1', 'alias/other'],
+    ]);
+    expect(run.events).toContainEqual({
+      type: 'encryption-chosen',
+      region: 'us-west-2',
+      encryption: { kind: 'aws:kms', keyId: arn },
+      source: 'stack',
+      setAside: 'alias/other',
+    });
+    // One GetParameters per region reads the bucket and the key together.
+    expect(
+      ssmMock
+        .commandCalls(GetParametersCommand)
+        .filter((c) => c.args[0].input.Names!.some((n) => n.startsWith('/jenkins/'))),
+    ).toHaveLength(2);
+  });
+
+  it('fails the region, and leaves latest.txt, when S3 answers with another KMS key than the one asked for', async () => {
+    const arn = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    standardWorld({ kmsKeys: { 'us-west-2': arn }, putAnswer: { SSEKMSKeyId: arn.replace('1234abcd', 'ffffffff') } });
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
+    expect(result.failure).toBeInstanceOf(IntegrityError);
+    expect(result.failure!.message).toMatch(/KMS key arn:aws:kms:us-west-2:123456789012:key\/ffffffff.* != arn:/);
+    expect(putKeys().filter((k) => k.endsWith('latest.txt'))).toEqual([]);
   });
 
   it('calls STS in the first region of the run, and needs no home region with explicit regions', async () => {
@@ -231,7 +304,7 @@ describe('Function: runBackup', () => {
       ['eu-west-1', 'not-started'],
     ]);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
-    expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(0);
+    expect(fetchCalls()).toHaveLength(0);
   });
 
   it.each([
@@ -283,8 +356,7 @@ describe('Function: runBackup', () => {
   });
 
   it("fails a region whose SecureString cannot be decrypted, with the service's code in the summary", async () => {
-    standardWorld();
-    ssmMock.on(GetParametersCommand).rejects(awsError('KMSAccessDeniedException', 'no decrypt', 400));
+    standardWorld({ fetchError: () => awsError('KMSAccessDeniedException', 'no decrypt', 400) });
     const result = await runBackup(input({ regions: ['us-west-2'] }));
     expect(result.exitCode).toBe(ExitCode.Failed);
     expect(result.summary.regions[0]).toMatchObject({
@@ -297,11 +369,10 @@ describe('Function: runBackup', () => {
   });
 
   it('does not move latest.txt when the stored object does not check out', async () => {
-    standardWorld();
-    s3Mock.on(HeadObjectCommand).resolves({ ContentLength: 1, ChecksumSHA256: 'AAAA', ServerSideEncryption: 'AES256' });
+    standardWorld({ putAnswer: { ChecksumSHA256: 'AAAA', ServerSideEncryption: 'aws:kms' } });
     const result = await runBackup(input({ regions: ['us-west-2'] }));
     expect(result.failure).toBeInstanceOf(IntegrityError);
-    expect(result.failure!.message).toMatch(/size 1 != \d+; checksum AAAA != /);
+    expect(result.failure!.message).toMatch(/checksum AAAA != .*; encryption aws:kms != AES256/);
     expect(putKeys().filter((k) => k.endsWith('latest.txt'))).toEqual([]);
   });
 
@@ -389,7 +460,7 @@ describe('Function: runBackup', () => {
     const run = input({ dryRun: true, regions: ['us-west-2'] });
     const result = await runBackup(run);
     expect(result.summary.regions[0]).toMatchObject({ status: 'dry-run', parameterCount: 2, key: KEY });
-    expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(1);
+    expect(fetchCalls()).toHaveLength(1);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(s3Mock.commandCalls(HeadBucketCommand)).toHaveLength(1);
     expect(run.events.find((e) => e.type === 'would-upload')).toMatchObject({ bucket: 'bucket-us-west-2', count: 2 });

@@ -1,16 +1,21 @@
-import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
+import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { ConfigurationError } from '../../../src/errors';
 import { resolveBucket } from '../../../src/ssm/buckets';
 import { regionClients, resetMocks, ssmMock } from '../support/mocks';
 
 beforeEach(resetMocks);
-const notFound = () => new ParameterNotFound({ message: 'not found', $metadata: {} });
+
+/** SSM holding exactly these keys; GetParameters answers the rest as InvalidParameters, as AWS does. */
+function wiring(values: Record<string, string>) {
+  ssmMock.on(GetParametersCommand).callsFake(({ Names }: { Names: string[] }) => ({
+    Parameters: Names.filter((n) => n in values).map((n) => ({ Name: n, Value: values[n] })),
+    InvalidParameters: Names.filter((n) => !(n in values)),
+  }));
+}
 
 describe('Function: resolveBucket', () => {
   it('reads the per-region key', async () => {
-    ssmMock
-      .on(GetParameterCommand, { Name: '/jenkins/dev/backup/us-west-2/s3-bucket-name' })
-      .resolves({ Parameter: { Value: 'b-usw2' } });
+    wiring({ '/jenkins/dev/backup/us-west-2/s3-bucket-name': 'b-usw2' });
     await expect(
       resolveBucket({ env: 'dev', region: 'us-west-2', homeRegion: 'ap-northeast-1', ssm: regionClients().ssm }),
     ).resolves.toEqual({
@@ -20,21 +25,39 @@ describe('Function: resolveBucket', () => {
     });
   });
 
+  it('reads the published backup key in the same call, and refuses one that is not a key ARN of the region', async () => {
+    const arn = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    wiring({
+      '/jenkins/dev/backup/us-west-2/s3-bucket-name': 'b-usw2',
+      '/jenkins/dev/backup/us-west-2/kms-key-arn': arn,
+    });
+    await expect(resolveBucket({ env: 'dev', region: 'us-west-2', ssm: regionClients().ssm })).resolves.toEqual({
+      region: 'us-west-2',
+      bucket: 'b-usw2',
+      source: '/jenkins/dev/backup/us-west-2/s3-bucket-name',
+      kmsKeyArn: arn,
+    });
+    expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(1);
+    for (const bad of ['alias/backup', arn.replace('us-west-2', 'us-east-1')]) {
+      wiring({
+        '/jenkins/dev/backup/us-west-2/s3-bucket-name': 'b-usw2',
+        '/jenkins/dev/backup/us-west-2/kms-key-arn': bad,
+      });
+      await expect(resolveBucket({ env: 'dev', region: 'us-west-2', ssm: regionClients().ssm })).rejects.toThrow(
+        /kms-key-arn in us-west-2 holds .*, which is not the ARN of a KMS key in us-west-2/,
+      );
+    }
+  });
+
   it('falls back to the legacy key in the home region only', async () => {
-    ssmMock.on(GetParameterCommand).rejects(notFound());
-    ssmMock
-      .on(GetParameterCommand, { Name: '/jenkins/dev/backup/s3-bucket-name' })
-      .resolves({ Parameter: { Value: 'legacy' } });
+    wiring({ '/jenkins/dev/backup/s3-bucket-name': 'legacy' });
     await expect(
       resolveBucket({ env: 'dev', region: 'ap-northeast-1', homeRegion: 'ap-northeast-1', ssm: regionClients().ssm }),
     ).resolves.toEqual({ region: 'ap-northeast-1', bucket: 'legacy', source: '/jenkins/dev/backup/s3-bucket-name' });
   });
 
   it('does not use the legacy key for another region, and names region and key', async () => {
-    ssmMock.on(GetParameterCommand).rejects(notFound());
-    ssmMock
-      .on(GetParameterCommand, { Name: '/jenkins/dev/backup/s3-bucket-name' })
-      .resolves({ Parameter: { Value: 'legacy' } });
+    wiring({ '/jenkins/dev/backup/s3-bucket-name': 'legacy' });
     const attempt = resolveBucket({
       env: 'dev',
       region: 'us-west-2',
@@ -46,7 +69,7 @@ describe('Function: resolveBucket', () => {
   });
 
   it('names both keys when the home region has neither', async () => {
-    ssmMock.on(GetParameterCommand).rejects(notFound());
+    wiring({});
     await expect(
       resolveBucket({ env: 'dev', region: 'ap-northeast-1', homeRegion: 'ap-northeast-1', ssm: regionClients().ssm }),
     ).rejects.toThrow(
@@ -59,7 +82,7 @@ describe('Function: resolveBucket', () => {
     ['s3://my-bucket', /holds an s3:\/\/ URL: it must hold the bare bucket name/],
     ['My_Bucket', /holds 'My_Bucket', which is not an S3 bucket name/],
   ])('refuses a key holding %p as a configuration error, named', async (value, message) => {
-    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: value } });
+    wiring({ '/jenkins/dev/backup/us-west-2/s3-bucket-name': value });
     const attempt = resolveBucket({
       env: 'dev',
       region: 'us-west-2',
@@ -71,7 +94,7 @@ describe('Function: resolveBucket', () => {
   });
 
   it('needs no home region for a region with its own key', async () => {
-    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: ' b-usw2 ' } });
+    wiring({ '/jenkins/dev/backup/us-west-2/s3-bucket-name': ' b-usw2 ' });
     await expect(resolveBucket({ env: 'dev', region: 'us-west-2', ssm: regionClients().ssm })).resolves.toMatchObject({
       bucket: 'b-usw2',
     });
