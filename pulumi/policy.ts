@@ -1,3 +1,5 @@
+import { partitionOf } from '../src/policy/duties';
+
 /**
  * The bucket policy: no access without TLS; no PutObject without the server-side encryption header
  * naming an allowed algorithm (a missing header fails StringNotEquals too, so it is denied); and, with a
@@ -38,4 +40,33 @@ export function bucketPolicyDocument(bucketArn: string, options: { backupKeyArn?
         : []),
     ],
   });
+}
+
+/**
+ * The backup key's policy: the account's IAM policies decide who uses it (the duties' policies), as
+ * with the default key policy; and nobody decrypts with it except through S3 in its region, so a
+ * backup's ciphertext taken out of S3 stays sealed.
+ */
+export function keyPolicyDocument(accountId: string, region: string) {
+  const partition = partitionOf(region);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'EnableIamPolicies',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'DecryptOnlyThroughS3',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+      },
+    ],
+  };
 }

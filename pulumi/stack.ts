@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { backupBucketName, backupKmsAliasName, ssmKeys } from '../src/contract';
 import { DUTIES, type Duty, dutyPolicy, type PolicyScope } from '../src/policy/duties';
 import type { StackConfig } from './config';
-import { bucketPolicyDocument } from './policy';
+import { bucketPolicyDocument, keyPolicyDocument } from './policy';
 
 /** Logical names of the single-region stack this one grew from; the default region keeps them via aliases. */
 export const LEGACY_NAMES = {
@@ -163,6 +163,7 @@ function regionResources(config: StackConfig, accountId: string, region: string)
       description: `SSM backup objects, ${config.environment}, ${region}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: JSON.stringify(keyPolicyDocument(accountId, region)),
       tags,
     });
     kmsKeyId = kmsKey.arn;

@@ -186,7 +186,26 @@ describe('Stack: three regions', () => {
         bucketKeyEnabled: true,
       },
     ]);
-    expect(one('aws:kms/key:Key', region).inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    const key = one('aws:kms/key:Key', region).inputs;
+    expect(key).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    // IAM decides who uses the key (the duties' policies); decrypting happens only through S3 here.
+    expect(JSON.parse(key.policy).Statement).toEqual([
+      {
+        Sid: 'EnableIamPolicies',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'DecryptOnlyThroughS3',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+      },
+    ]);
     expect(one('aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration', region).inputs.rule).toEqual({
       defaultRetention: { mode: 'GOVERNANCE', days: 30 },
     });

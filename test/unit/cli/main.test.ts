@@ -34,10 +34,39 @@ describe('Function: main', () => {
     [['--env', 'dev', '--log-format', 'xml'], /log-format/],
     [['--env', 'dev', '--endpoint-url', 'ftp://x'], /not an http\(s\) URL/],
     [['regions', '--env', 'dev', '--home-region', 'nowhere'], /'nowhere' is not an AWS region name/],
+    [['policy', '--env', 'dev'], /--duty <duty>' not specified/],
+    [['policy', '--env', 'dev', '--duty', 'admin'], /Allowed choices are backup, restore, audit/],
+    [['policy', '--env', 'dev', '--duty', 'audit', '--account-id', '12345'], /12-digit AWS account id/],
+    [['policy', '--env', 'dev', '--duty', 'audit', '--kms-key-arns', 'alias/x'], /comma-separated KMS key ARNs/],
   ])('%p is a usage error (exit 2) that names the problem', async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(ExitCode.Usage);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('Command: policy', () => {
+  it("prints the duty's document for the account and regions; --no-kms leaves out every key statement", async () => {
+    const args = [
+      'policy',
+      '--duty',
+      'backup',
+      '--env',
+      'dev',
+      '--region',
+      'us-west-2',
+      '--account-id',
+      '123456789012',
+    ];
+    const withKey = await run(...args);
+    expect(withKey.code).toBe(ExitCode.Ok);
+    const document = JSON.parse(withKey.stdout);
+    expect(document.Version).toBe('2012-10-17');
+    expect(JSON.stringify(document)).toContain('arn:aws:s3:::jenkins-infra-ssm-backup-dev-123456789012-us-west-2');
+    expect(JSON.stringify(document)).toContain('alias/jenkins-infra-ssm-backup-dev');
+    const sseS3 = JSON.parse((await run(...args, '--no-kms', '--project-name', 'acme')).stdout);
+    expect(JSON.stringify(sseS3)).not.toContain('alias/');
+    expect(JSON.stringify(sseS3)).toContain('arn:aws:s3:::acme-ssm-backup-dev-123456789012-us-west-2');
   });
 });
 
