@@ -7,7 +7,9 @@
  *   npm run bench -- --n 500      other sizes, comma-separated
  *   npm run bench -- --value-kb 8 every value 8 KB (the memory worst case)
  *   npm run bench -- --quota-only only the AWS-like quota rows (per-operation token buckets at the proxy)
+ *   npm run bench -- --startup    fixed costs on 500 parameters: the runner against a chamber-like Go reader
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,9 @@ const RSS_PROBE = resolve(__dirname, 'lib', 'rssProbe.js');
 const WIRING_KEYS = 2;
 const VALUE_KB = parseValueKb(process.argv.slice(2));
 const QUOTA_ONLY = process.argv.includes('--quota-only');
+const STARTUP = process.argv.includes('--startup');
+const STARTUP_N = 500;
+const STARTUP_RUNS = 7;
 
 /**
  * Quotas well below what moto serves at each size (its filtered listing slows as T grows: about 10
@@ -281,10 +286,111 @@ function table(rows: Row[]): string {
   return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
 }
 
+/** `go` on PATH, or where the Go distribution installs it. */
+function goBinary(): string {
+  for (const candidate of ['go', '/usr/local/go/bin/go']) {
+    try {
+      execFileSync(candidate, ['version'], { stdio: 'ignore' });
+      return candidate;
+    } catch {
+      // try the next
+    }
+  }
+  throw new Error('--startup needs Go (go on PATH or /usr/local/go/bin/go) to build scripts/go-reader');
+}
+
+async function timed(run: () => Promise<string>): Promise<{ wall: number; detail: string }> {
+  const started = performance.now();
+  const detail = await run();
+  return { wall: (performance.now() - started) / 1000, detail };
+}
+
+function spawnTimed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.on('error', fail);
+    child.on('close', (code: number) =>
+      code === 0 ? done(Buffer.concat(out).toString()) : fail(new Error(`${command} exited ${code}`)),
+    );
+  });
+}
+
+/**
+ * Fixed costs on a small set: 500 parameters, the runner's whole backup (list, fetch, upload, latest)
+ * and its dry run, against a Go reader doing what chamber does to read a service (one path,
+ * GetParametersByPath, ten a page), and against bare process starts. Medians of several runs.
+ */
+async function startup(endpoint: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
+  const reader = join(dir, 'go-reader');
+  execFileSync(goBinary(), ['build', '-o', reader, '.'], { cwd: resolve(__dirname, 'go-reader'), stdio: 'inherit' });
+  await deployStack(endpoint, { env: 'dev', regions: [REGION], regionsKey: false });
+  await putParameters(endpoint, REGION, benchParameters('dev', STARTUP_N), 16);
+  const env = localEnv(endpoint);
+  const summaryFile = join(dir, 'summary.json');
+  const cliDetail = async (args: string[]) => {
+    const result = await runCli([...args, '--summary-file', summaryFile, '--log-level', 'warn'], env);
+    if (result.code !== 0) throw new Error(`runner exited ${result.code}\n${result.stderr}`);
+    const region = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
+    return `${region.api.total} calls, ${region.parameterCount} parameters`;
+  };
+  const runs: [string, () => Promise<string>][] = [
+    ['node -e 0 (a bare Node.js start)', () => spawnTimed(process.execPath, ['-e', '0'], env).then(() => '')],
+    ['ssm-backup --version', () => runCli(['--version'], env).then((r) => r.stdout.trim())],
+    [
+      'ssm-backup backup --max-rps 0 (list, fetch, upload, latest.txt)',
+      () => cliDetail(['backup', '--env', 'dev', '--region', REGION, '--max-rps', '0']),
+    ],
+    [
+      'ssm-backup backup --max-rps 0 --dry-run (list, fetch)',
+      () => cliDetail(['backup', '--env', 'dev', '--region', REGION, '--max-rps', '0', '--dry-run']),
+    ],
+    [
+      'ssm-backup backup, default cap (20 calls/s per operation)',
+      () => cliDetail(['backup', '--env', 'dev', '--region', REGION]),
+    ],
+    [
+      "Go reader, chamber's read path (GetParametersByPath)",
+      () =>
+        spawnTimed(reader, ['-endpoint', endpoint, '-region', REGION, '-path', '/bench/dev/'], env).then((out) => {
+          const { parameters, calls } = JSON.parse(out);
+          if (parameters !== STARTUP_N) throw new Error(`Go reader read ${parameters} of ${STARTUP_N}`);
+          return `${calls} calls, ${parameters} parameters`;
+        }),
+    ],
+  ];
+  const results = new Map<string, { walls: number[]; detail: string }>();
+  // Interleaved, so that a slow moment of the machine falls on every row alike.
+  for (let i = 0; i < STARTUP_RUNS; i++)
+    for (const [label, run] of runs) {
+      const { wall, detail } = await timed(run);
+      const entry = results.get(label) ?? { walls: [], detail };
+      entry.walls.push(wall);
+      results.set(label, entry);
+    }
+  rmSync(dir, { recursive: true, force: true });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`\nfixed costs, ${STARTUP_N} parameters in one region on moto, median of ${STARTUP_RUNS} runs:`);
+  console.log('| run | median s | fastest s | calls |');
+  console.log('|---|---|---|---|');
+  for (const [label, { walls, detail }] of results)
+    console.log(`| ${label} | ${median(walls).toFixed(2)} | ${Math.min(...walls).toFixed(2)} | ${detail} |`);
+}
+
 async function main(): Promise<void> {
   const sizes = parseSizes(process.argv.slice(2));
   const moto = await startMoto({ log: console.log });
   assertLocalEndpoint(moto.endpoint);
+  if (STARTUP) {
+    try {
+      await startup(moto.endpoint);
+    } finally {
+      await moto.stop();
+    }
+    return;
+  }
   const rows: Row[] = [];
   const quotaRows: QuotaRow[] = [];
   const notes: string[] = [];

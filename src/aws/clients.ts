@@ -1,6 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { TOOL } from '../tool';
 import { CallStats } from './callStats';
 import { Pacer } from './pacer';
@@ -74,14 +74,36 @@ export function createRegionClients(region: string, settings: ClientSettings): R
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };
   const ssm = new SSMClient(common);
-  const s3 = new S3Client({
-    ...common,
-    requestHandler: deadlines(Math.max(answerMs, UPLOAD_REQUEST_TIMEOUT_MS)),
-    forcePathStyle: hasEndpointOverride(settings.endpointUrl, 'S3'),
-  });
-  const sts = new STSClient(common);
-  for (const client of [ssm, s3, sts]) client.middlewareStack.use(plugin);
-  return { region, ssm, s3, sts, stats };
+  ssm.middlewareStack.use(plugin);
+  let s3: S3Client | undefined;
+  let sts: STSClient | undefined;
+  return {
+    region,
+    ssm,
+    stats,
+    // Loaded on first use, once the first SSM calls are on their way: S3 is the largest client to load.
+    get s3(): S3Client {
+      if (!s3) {
+        const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+        s3 = new S3Client({
+          ...common,
+          requestHandler: deadlines(Math.max(answerMs, UPLOAD_REQUEST_TIMEOUT_MS)),
+          forcePathStyle: hasEndpointOverride(settings.endpointUrl, 'S3'),
+        });
+        s3.middlewareStack.use(plugin);
+      }
+      return s3;
+    },
+    // Loaded on first use: a backup takes its account from the stack key's ARN and never loads STS.
+    get sts(): STSClient {
+      if (!sts) {
+        const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+        sts = new STSClient(common);
+        sts.middlewareStack.use(plugin);
+      }
+      return sts;
+    },
+  };
 }
 
 /** Local S3 endpoints (moto, MinIO) do not serve virtual-hosted bucket names. */

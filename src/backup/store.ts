@@ -1,12 +1,4 @@
-import {
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  paginateListObjectsV2,
-  type S3Client,
-  type ServerSideEncryption,
-} from '@aws-sdk/client-s3';
+import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { errorCodeOf, isAwsError } from '../aws/errorKinds';
 import { replayableBody } from '../aws/replayableBody';
 import { compareBackupKeysNewestFirst, LATEST_KEY, parseBackupObjectKey } from '../contract';
@@ -14,6 +6,9 @@ import { AwsCallError, IntegrityError } from '../errors';
 import type { EncodedDocument } from './document';
 
 const COUNT_METADATA = 'parameter-count';
+
+/** The S3 SDK, loaded when S3 is first used (after the first SSM calls are out): see clients.ts. */
+const s3Sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 /** Runs racing to move latest.txt: each lost race re-reads it and decides again, a few times at most. */
 const LATEST_WRITE_ATTEMPTS = 5;
 
@@ -54,7 +49,7 @@ export class BackupStore {
    */
   async put(key: string, encoded: EncodedDocument, encryption: Encryption, parameterCount: number): Promise<void> {
     const answer = await this.s3.send(
-      new PutObjectCommand({
+      new (s3Sdk().PutObjectCommand)({
         Bucket: this.bucket,
         Key: key,
         // Never replace an existing backup: S3 refuses the write if the key exists.
@@ -78,7 +73,9 @@ export class BackupStore {
    * without its KMS key: what the audit duty may do).
    */
   async describe(key: string): Promise<StoredObject> {
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    const head = await this.s3.send(
+      new (s3Sdk().HeadObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
     const count = head.Metadata?.[COUNT_METADATA];
     return {
       key,
@@ -109,7 +106,7 @@ export class BackupStore {
         return { kind: 'kept-newer', current: current.key };
       try {
         await this.s3.send(
-          new PutObjectCommand({
+          new (s3Sdk().PutObjectCommand)({
             Bucket: this.bucket,
             Key: LATEST_KEY,
             Body: key,
@@ -134,7 +131,7 @@ export class BackupStore {
 
   private async readLatestWithTag(): Promise<{ key: string; etag: string } | undefined> {
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: LATEST_KEY }));
+      const out = await this.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: LATEST_KEY }));
       const key = ((await out.Body?.transformToString()) ?? '').trim();
       return key ? { key, etag: out.ETag ?? '' } : undefined;
     } catch (error) {
@@ -146,7 +143,7 @@ export class BackupStore {
   /** Exists, lives in `region`, and we may reach it: checked for every region before any write. */
   async check(region: string): Promise<BucketCheck> {
     try {
-      const out = await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      const out = await this.s3.send(new (s3Sdk().HeadBucketCommand)({ Bucket: this.bucket }));
       if (out.BucketRegion && out.BucketRegion !== region)
         return { kind: 'other-region', actualRegion: out.BucketRegion };
       return { kind: 'ok' };
@@ -166,7 +163,9 @@ export class BackupStore {
 
   /** An object's bytes as they stream in (never joined here), and the SHA-256 S3 stored with it. */
   async open(key: string): Promise<{ chunks: AsyncIterable<Uint8Array>; sha256Base64?: string }> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    const out = await this.s3.send(
+      new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
     return {
       chunks: out.Body as AsyncIterable<Uint8Array>,
       ...(out.ChecksumSHA256 ? { sha256Base64: out.ChecksumSHA256 } : {}),
@@ -180,7 +179,10 @@ export class BackupStore {
   async listBackups(env: string, options: { since?: Date } = {}): Promise<StoredObject[]> {
     const found: { object: StoredObject; parsed: NonNullable<ReturnType<typeof parseBackupObjectKey>> }[] = [];
     const startAfter = options.since ? { StartAfter: options.since.toISOString().slice(0, 10) } : {};
-    for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, ...startAfter })) {
+    for await (const page of s3Sdk().paginateListObjectsV2(
+      { client: this.s3 },
+      { Bucket: this.bucket, ...startAfter },
+    )) {
       for (const object of page.Contents ?? []) {
         const parsed = object.Key ? parseBackupObjectKey(object.Key) : undefined;
         if (parsed?.env !== env || (options.since && parsed.takenAt < options.since)) continue;

@@ -4,7 +4,7 @@ import { buildDocument, encodeDocument } from '../backup/document';
 import { BackupStore, type Encryption } from '../backup/store';
 import { backupObjectKey, FETCH_BATCH_SIZE, isRunnerKey } from '../contract';
 import { IncompleteCaptureError, InterruptedError } from '../errors';
-import { collectParameters } from '../ssm/collect';
+import { type CollectResult, collectParameters } from '../ssm/collect';
 import type { EncryptionSource, RegionSummary, RunListener } from './events';
 
 export interface RegionBackupInput {
@@ -22,6 +22,8 @@ export interface RegionBackupInput {
   signal?: AbortSignal;
   /** The per-run part of the object key; random unless a test fixes it. */
   keySuffix?: () => string;
+  /** A collection the run started early (overlapping its checks), and when it started. */
+  early?: { collecting: Promise<CollectResult>; startedAt: Date };
 }
 
 /**
@@ -31,14 +33,15 @@ export interface RegionBackupInput {
  */
 export async function backupRegion(input: RegionBackupInput): Promise<RegionSummary> {
   const { env, region, bucket, clients, listener } = input;
-  const startedAt = input.now();
-  const collected = await collectParameters({
-    ssm: clients.ssm,
-    env,
-    concurrency: input.concurrency,
-    withTags: input.withTags,
-    onProgress: (p) => listener({ type: 'progress', region, ...p }),
-  });
+  const startedAt = input.early?.startedAt ?? input.now();
+  const collected = await (input.early?.collecting ??
+    collectParameters({
+      ssm: clients.ssm,
+      env,
+      concurrency: input.concurrency,
+      withTags: input.withTags,
+      onProgress: (p) => listener({ type: 'progress', region, ...p }),
+    }));
   if (collected.undecryptable.length) throw new IncompleteCaptureError(region, collected.undecryptable);
   if (collected.vanished.length) listener({ type: 'vanished', region, names: collected.vanished });
   const capturedCount = collected.parameters.length;

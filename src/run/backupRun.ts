@@ -4,6 +4,7 @@ import { accountIdOf } from '../aws/identity';
 import { BackupStore, type BucketCheck, type Encryption } from '../backup/store';
 import { ConfigurationError, ExitCode, exitCodeOf, IncompleteCaptureError, InterruptedError } from '../errors';
 import { type ResolvedBucket, resolveBucket } from '../ssm/buckets';
+import { type CollectResult, collectParameters } from '../ssm/collect';
 import { resolveRegions } from '../ssm/regions';
 import { TOOL } from '../tool';
 import { backupRegion } from './backupRegion';
@@ -65,16 +66,17 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
   let regions: string[] = [];
   let buckets: ResolvedBucket[];
   let accountId: string;
+  let early: EarlyCollection | undefined;
   try {
     ({ regions } = await resolveRegionsFor(input, listener));
-    let resolved: ResolvedBucket[];
-    [accountId, resolved] = await Promise.all([
-      accountIdOf(input.clientsFor(regions[0]).sts),
-      checkBuckets(input, regions, listener),
-    ]);
+    // The first region's listing and fetching start now, alongside the checks; nothing is written
+    // until every check has passed, and a failed check stops the collection.
+    early = startCollecting(input, regions[0], now, listener);
+    buckets = await checkBuckets(input, regions, listener);
+    accountId = buckets[0].accountId ?? (await accountIdOf(input.clientsFor(regions[0]).sts));
     summary.accountId = accountId;
-    buckets = resolved;
   } catch (error) {
+    await early?.stop(error);
     const failure = asError(error);
     summary.error = { name: failure.name, code: errorCodeOf(failure), message: failure.message };
     summary.regions = regions.map((region) => ({
@@ -98,6 +100,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
       continue;
     }
     listener({ type: 'region-start', region, bucket, index, total: regions.length });
+    const collectedEarly = index === 0 ? early?.goLive() : undefined;
     const regionStart = now();
     const clients = input.clientsFor(region);
     let result: RegionSummary;
@@ -116,6 +119,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
         listener,
         signal: input.signal,
         keySuffix: input.keySuffix,
+        ...(collectedEarly ? { early: collectedEarly } : {}),
       });
     } catch (error) {
       failure = asError(error);
@@ -139,6 +143,46 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
     listener({ type: 'region-done', summary: result });
   }
   return finish(failure);
+}
+
+interface EarlyCollection {
+  /** From region-start on, its progress is reported; returns what backupRegion takes. */
+  goLive(): { collecting: Promise<CollectResult>; startedAt: Date };
+  /** Stops it (a check failed) and waits for its calls in flight. */
+  stop(reason: unknown): Promise<void>;
+}
+
+function startCollecting(
+  input: BackupRunInput,
+  region: string,
+  now: () => Date,
+  listener: RunListener,
+): EarlyCollection {
+  const startedAt = now();
+  const stopper = new AbortController();
+  let live = false;
+  const collecting = collectParameters({
+    ssm: input.clientsFor(region).ssm,
+    env: input.env,
+    concurrency: input.concurrency,
+    withTags: input.withTags,
+    stop: stopper.signal,
+    onProgress: (p) => {
+      if (live) listener({ type: 'progress', region, ...p });
+    },
+  });
+  // Its failure is the region's, reported when the region runs; until then nothing awaits it.
+  collecting.catch(() => {});
+  return {
+    goLive: () => {
+      live = true;
+      return { collecting, startedAt };
+    },
+    stop: async (reason) => {
+      stopper.abort(reason);
+      await collecting.catch(() => {});
+    },
+  };
 }
 
 async function resolveRegionsFor(input: BackupRunInput, listener: RunListener): Promise<{ regions: string[] }> {

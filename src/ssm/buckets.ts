@@ -10,6 +10,8 @@ export interface ResolvedBucket {
   source: string;
   /** The backup key the stack publishes for the region (`/jenkins/{env}/backup/{region}/kms-key-arn`), if any. */
   kmsKeyArn?: string;
+  /** The account, from the key's ARN: a backup needs no STS call to know it. */
+  accountId?: string;
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -32,9 +34,12 @@ export async function resolveBucket(args: {
   const legacyKey = ssmKeys.legacyBucket(env);
   const kmsKey = ssmKeys.regionKmsKey(env, region);
   const isHome = region === args.homeRegion;
-  const found = await readAll(args.ssm, [perRegionKey, kmsKey, ...(isHome ? [legacyKey] : [])]);
+  const { values: found, accountId } = await readAll(args.ssm, [perRegionKey, kmsKey, ...(isHome ? [legacyKey] : [])]);
   const published = found.get(kmsKey);
-  const kms = published === undefined ? {} : { kmsKeyArn: checkedKeyArn(published, kmsKey, region) };
+  const kms = {
+    ...(published === undefined ? {} : { kmsKeyArn: checkedKeyArn(published, kmsKey, region) }),
+    ...(accountId ? { accountId } : {}),
+  };
   const bucket = found.get(perRegionKey);
   if (bucket !== undefined)
     return { region, bucket: checkedName(bucket, perRegionKey, region), source: perRegionKey, ...kms };
@@ -73,8 +78,11 @@ function checkedKeyArn(value: string, key: string, region: string): string {
   return arn;
 }
 
-/** The keys that exist, by name, in one call (absent keys come back as InvalidParameters). */
-async function readAll(ssm: SSMClient, names: string[]): Promise<Map<string, string>> {
-  const { Parameters } = await ssm.send(new GetParametersCommand({ Names: names }));
-  return new Map((Parameters ?? []).map((p) => [p.Name ?? '', p.Value ?? '']));
+/** The keys that exist, by name, in one call (absent keys come back as InvalidParameters), and the account. */
+async function readAll(ssm: SSMClient, names: string[]): Promise<{ values: Map<string, string>; accountId?: string }> {
+  const { Parameters = [] } = await ssm.send(new GetParametersCommand({ Names: names }));
+  const accountId = Parameters.map((p) => /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12}):/.exec(p.ARN ?? '')?.[1]).find(
+    Boolean,
+  );
+  return { values: new Map(Parameters.map((p) => [p.Name ?? '', p.Value ?? ''])), ...(accountId ? { accountId } : {}) };
 }

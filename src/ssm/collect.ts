@@ -30,6 +30,8 @@ export interface CollectOptions {
   concurrency: number;
   withTags: boolean;
   onProgress?: (progress: CollectProgress) => void;
+  /** Stops listing and fetching (calls in flight finish); the collection then rejects with the reason. */
+  stop?: AbortSignal;
 }
 
 export interface CollectResult {
@@ -76,6 +78,7 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
   const report = () => options.onProgress?.({ ...progress });
 
   const fetchBatch = async (names: string[]): Promise<void> => {
+    options.stop?.throwIfAborted();
     fetchBatches++;
     const batch = await fetchWithSplit(ssm, names, metadata);
     if (options.withTags) await addTags(ssm, batch);
@@ -101,6 +104,7 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
   );
   for await (const page of pages) {
     listPages++;
+    if (options.stop?.aborted) failure ??= options.stop.reason;
     for (const meta of page.Parameters ?? []) {
       if (!meta.Name || !belongsToEnvironment(meta.Name, env) || metadata.has(meta.Name)) continue;
       metadata.set(meta.Name, meta);

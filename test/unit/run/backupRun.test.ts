@@ -33,6 +33,8 @@ interface WorldOptions {
   buckets?: Record<string, 'missing' | 'forbidden' | { region: string }>;
   /** Region -> the backup key the stack publishes there. */
   kmsKeys?: Record<string, string>;
+  /** The stack's keys come back with their ARNs (account 210987654321), as AWS and moto answer. */
+  arns?: boolean;
   /** Every fetch of parameters (not of the stack's keys) fails with this. */
   fetchError?: () => Error;
   /** What PutObject answers instead of S3's echo of what was stored. */
@@ -66,9 +68,11 @@ function standardWorld(options: WorldOptions = {}) {
   });
   ssmMock.on(GetParametersCommand).callsFake(async (input: { Names: string[] }, getClient: () => SSMClient) => {
     if (input.Names.some((n) => n.startsWith('/jenkins/dev/backup/'))) {
+      const region = await getClient().config.region();
       const found = input.Names.flatMap((n) => {
         const value = wiringKey(n, options);
-        return value ? [{ Name: n, Value: value }] : [];
+        const arn = options.arns ? { ARN: `arn:aws:ssm:${region}:210987654321:parameter${n}` } : {};
+        return value ? [{ Name: n, Value: value, ...arn }] : [];
       });
       return { Parameters: found, InvalidParameters: input.Names.filter((n) => !found.some((f) => f.Name === n)) };
     }
@@ -263,7 +267,15 @@ describe('Function: runBackup', () => {
     expect(putKeys().filter((k) => k.endsWith('latest.txt'))).toEqual([]);
   });
 
-  it('calls STS in the first region of the run, and needs no home region with explicit regions', async () => {
+  it("takes the account from the stack key's ARN: no STS call", async () => {
+    standardWorld({ arns: true });
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
+    expect(result.exitCode).toBe(ExitCode.Ok);
+    expect(result.summary.accountId).toBe('210987654321');
+    expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+  });
+
+  it('without an ARN, asks STS in the first region of the run, and needs no home region with explicit regions', async () => {
     standardWorld();
     const stsRegions: string[] = [];
     stsMock.on(GetCallerIdentityCommand).callsFake(async (_input, getClient: () => STSClient) => {
@@ -304,7 +316,28 @@ describe('Function: runBackup', () => {
       ['eu-west-1', 'not-started'],
     ]);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
-    expect(fetchCalls()).toHaveLength(0);
+  });
+
+  it('lists and fetches the first region while the buckets are checked, and writes only after the checks', async () => {
+    standardWorld();
+    const order: string[] = [];
+    s3Mock.on(HeadBucketCommand).callsFake(async (i: { Bucket: string }) => {
+      order.push('head-start');
+      await new Promise((r) => setTimeout(r, 30));
+      order.push('head-end');
+      return { BucketRegion: i.Bucket.replace('bucket-', '') };
+    });
+    ssmMock.on(DescribeParametersCommand).callsFake(() => {
+      order.push('list');
+      return { Parameters: [meta('/app/dev/b'), meta('/app/dev/a')] };
+    });
+    s3Mock.on(PutObjectCommand).callsFake(() => {
+      order.push('put');
+      return {};
+    });
+    await runBackup(input({ regions: ['us-west-2'], dryRun: false }));
+    expect(order.indexOf('list')).toBeLessThan(order.indexOf('head-end'));
+    expect(order.indexOf('put')).toBeGreaterThan(order.indexOf('head-end'));
   });
 
   it.each([
@@ -328,8 +361,9 @@ describe('Function: runBackup', () => {
         const result = await runBackup(input(overrides));
         expect(result.exitCode).toBe(ExitCode.Usage);
         expect(result.failure!.message).toMatch(message);
-        expect(ssmMock.commandCalls(DescribeParametersCommand)).toHaveLength(0);
+        // The first region's listing may have started alongside the checks; nothing was written.
         expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+        expect(result.summary.regions.every((r) => r.status === 'not-started')).toBe(true);
       }
     },
   );
