@@ -36,17 +36,17 @@ export async function resolveBucket(args: {
   const isHome = region === args.homeRegion;
   const { values: found, accountId } = await readAll(args.ssm, [perRegionKey, kmsKey, ...(isHome ? [legacyKey] : [])]);
   const published = found.get(kmsKey);
-  const kms = {
+  const alongside = {
     ...(published === undefined ? {} : { kmsKeyArn: checkedKeyArn(published, kmsKey, region) }),
     ...(accountId ? { accountId } : {}),
   };
   const bucket = found.get(perRegionKey);
   if (bucket !== undefined)
-    return { region, bucket: checkedName(bucket, perRegionKey, region), source: perRegionKey, ...kms };
+    return { region, bucket: checkedName(bucket, perRegionKey, region), source: perRegionKey, ...alongside };
   if (isHome) {
     const legacy = found.get(legacyKey);
     if (legacy !== undefined)
-      return { region, bucket: checkedName(legacy, legacyKey, region), source: legacyKey, ...kms };
+      return { region, bucket: checkedName(legacy, legacyKey, region), source: legacyKey, ...alongside };
     throw new ConfigurationError(
       `no backup bucket configured for ${region}: neither ${perRegionKey} nor ${legacyKey} exists in ` +
         `${region} (is the Pulumi stack deployed?)`,
