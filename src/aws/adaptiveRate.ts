@@ -21,7 +21,13 @@ const SCALE = 0.4;
 const REFERENCE_RATE = 20;
 /** Below this rate the curve moves no slower: a rate cut to almost nothing must still recover. */
 const SLOWEST_CURVE_RATE = 4;
-const MIN_RATE = 0.5;
+/**
+ * The floor of the learned rate. Throttling that does not follow the rate (a burst of another
+ * application, random faults) would otherwise pull it down to nothing and the backup past its stage
+ * timeout; two calls a second per operation is a negligible share of any SSM quota, and keeps a
+ * backup moving whatever the service answers.
+ */
+const MIN_RATE = 2;
 const CUT_WINDOW_MS = 500;
 const SUCCESS_WINDOW_MS = 1_000;
 

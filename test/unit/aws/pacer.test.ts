@@ -81,11 +81,17 @@ describe('Class: AdaptiveRate', () => {
     expect(rate.rate).toBeCloseTo(3.5, 5);
   });
 
-  it('never goes below half a send per second, nor above its cap', () => {
+  it('never goes below two sends per second (a backup keeps moving), nor above its cap', () => {
     const time = fakeTime();
     const rate = new AdaptiveRate({ ...time, cap: 12 });
     rate.onThrottled();
-    expect(rate.rate).toBe(0.5);
+    expect(rate.rate).toBe(2);
+    // Throttled again and again with nothing accepted: still two a second.
+    for (let i = 0; i < 5; i++) {
+      time.clock.now += 600;
+      rate.onThrottled();
+    }
+    expect(rate.rate).toBe(2);
     time.clock.now += 120_000;
     expect(rate.rate).toBe(12);
   });
@@ -110,7 +116,7 @@ describe('Class: Pacer', () => {
     const time = fakeTime();
     const pacer = new Pacer({ maxInFlight: 4, ...time });
     pacer.onThrottled('DescribeParameters');
-    expect(pacer.learnedRates()).toEqual({ DescribeParameters: 0.5 });
+    expect(pacer.learnedRates()).toEqual({ DescribeParameters: 2 });
     expect(time.clock.now).toBe(0);
     const before = time.clock.now;
     for (let i = 0; i < 10; i++) await pacer.run('GetParameters', async () => undefined);
