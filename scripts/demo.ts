@@ -94,7 +94,7 @@ async function main(): Promise<void> {
         `  ${r.region}: ${r.status}, ${r.parameterCount} parameters, ${r.bytes} bytes -> s3://${r.bucket}/${r.key}`,
       );
       console.log(
-        `      ${r.api.total} API calls (${r.api.calls.GetParameters} GetParameters for ${r.parameterCount}: minimum ${r.api.minimumFetchCalls}), ${r.api.totalRetries} retries, ${(r.durationMs / 1000).toFixed(1)} s`,
+        `      ${r.api.total} API calls (${r.api.calls.GetParameters} GetParameters: one for the stack's keys, ${r.api.calls.GetParameters - 1} to fetch ${r.parameterCount}, minimum ${r.api.minimumFetchCalls}), ${r.api.totalRetries} retries, ${(r.durationMs / 1000).toFixed(1)} s`,
       );
     }
     console.log(`  restored ${victims.length} deleted parameters in ${region}; verify found no drift`);
