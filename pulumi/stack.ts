@@ -46,11 +46,12 @@ export const kmsAliasName = (c: StackConfig) => backupKmsAliasName({ projectName
 
 /** What the duties' policies are scoped to; `ssm-backup policy` builds the same from its options. */
 export function policyScope(config: StackConfig, accountId: string): PolicyScope {
+  const { kms } = config;
   const backupKeys =
-    config.kms.kind === 'create'
+    kms.kind === 'create'
       ? { arns: [], aliases: [kmsAliasName(config)] }
-      : config.kms.kind === 'existing'
-        ? { arns: config.regions.map((r) => (config.kms as { keyIds: Record<string, string> }).keyIds[r]), aliases: [] }
+      : kms.kind === 'existing'
+        ? { arns: config.regions.map((r) => kms.keyIds[r]), aliases: [] }
         : { arns: [], aliases: [] };
   return { projectName: config.projectName, env: config.environment, accountId, regions: config.regions, backupKeys };
 }
