@@ -1,4 +1,4 @@
-import { isEnvironmentName, isRegionName } from '../src/contract';
+import { isEnvironmentName, isRegionName, kmsKeyArnRegion } from '../src/contract';
 import { DUTIES, type Duty } from '../src/policy/duties';
 
 /** The stack's configuration, checked before any resource is declared (README, "The Pulumi stack"). */
@@ -137,14 +137,11 @@ function parseKms(raw: RawStackConfig, regions: string[]): KmsConfig {
     if (typeof key !== 'string' || !key)
       throw new StackConfigError(`kmsKeyIds has no key for ${region} (a KMS key belongs to one region)`);
     // The runner compares the key S3 reports with this ARN, and the policies name it: an alias would do neither.
-    const arn = KEY_ARN.exec(key);
-    if (!arn || arn[1] !== region)
+    if (kmsKeyArnRegion(key) !== region)
       throw new StackConfigError(`kmsKeyIds.${region} '${key}' must be the ARN of a key in ${region} (not an alias)`);
   }
   return { kind: 'existing', keyIds: keyIds as Record<string, string> };
 }
-
-const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 function required(value: string | undefined, name: string): string {
   if (!value) throw new StackConfigError(`${name} is required`);

@@ -1,7 +1,7 @@
 import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { errorCodeOf, isAwsError } from '../aws/errorKinds';
 import { replayableBody } from '../aws/replayableBody';
-import { compareBackupKeysNewestFirst, LATEST_KEY, parseBackupObjectKey } from '../contract';
+import { compareBackupKeysNewestFirst, kmsKeyArnRegion, LATEST_KEY, parseBackupObjectKey } from '../contract';
 import { AwsCallError, IntegrityError } from '../errors';
 import type { EncodedDocument } from './document';
 
@@ -216,7 +216,7 @@ function sameKey(answered: string | undefined, asked: string): boolean {
   if (!answered) return false;
   if (answered === asked) return true;
   if (asked.startsWith('arn:')) return false;
-  if (asked.startsWith('alias/')) return /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//.test(answered);
+  if (asked.startsWith('alias/')) return kmsKeyArnRegion(answered) !== undefined;
   return answered.endsWith(`:key/${asked}`);
 }
 

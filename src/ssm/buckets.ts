@@ -1,5 +1,5 @@
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { ssmKeys } from '../contract';
+import { kmsKeyArnRegion, ssmKeys } from '../contract';
 import { ConfigurationError } from '../errors';
 
 /** A region's bucket and the SSM key that named it, so every message can say where it came from. */
@@ -13,8 +13,6 @@ export interface ResolvedBucket {
   /** The account, from the key's ARN: a backup needs no STS call to know it. */
   accountId?: string;
 }
-
-const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -72,8 +70,7 @@ function checkedName(value: string, key: string, region: string): string {
 /** The runner encrypts with this key and compares S3's answer with it, so it must be a key ARN of the region. */
 function checkedKeyArn(value: string, key: string, region: string): string {
   const arn = value.trim();
-  const match = KEY_ARN.exec(arn);
-  if (!match || match[1] !== region)
+  if (kmsKeyArnRegion(arn) !== region)
     throw new ConfigurationError(`${key} in ${region} holds '${arn}', which is not the ARN of a KMS key in ${region}`);
   return arn;
 }

@@ -1,10 +1,10 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { accountIdOf } from '../../aws/identity';
-import { backupKmsAliasName, DEFAULT_PROJECT_NAME } from '../../contract';
+import { backupKmsAliasName, DEFAULT_PROJECT_NAME, kmsKeyArnRegion } from '../../contract';
 import { ConfigurationError, ExitCode } from '../../errors';
 import { DUTIES, type Duty, dutyPolicy } from '../../policy/duties';
 import type { CommandContext } from '../context';
-import { addCommonOptions, type CommonOptions, resolveCommon } from '../options';
+import { addCommonOptions, type CommonOptions, type ResolvedCommon, resolveCommon } from '../options';
 
 interface PolicyOptions extends CommonOptions {
   duty: Duty;
@@ -55,10 +55,7 @@ export function registerPolicy(program: Command, context: CommandContext): void 
   );
 }
 
-async function callerAccount(
-  context: CommandContext,
-  common: Awaited<ReturnType<typeof resolveCommon>>,
-): Promise<string> {
+async function callerAccount(context: CommandContext, common: ResolvedCommon): Promise<string> {
   const region = common.regions?.[0] ?? common.home?.region;
   if (!region)
     throw new ConfigurationError(
@@ -74,7 +71,7 @@ function accountId(value: string): string {
 
 function list(value: string): string[] {
   const items = value.split(',').map((s) => s.trim());
-  if (items.some((s) => !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(s)))
+  if (items.some((s) => !kmsKeyArnRegion(s)))
     throw new InvalidArgumentError('expected comma-separated KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID)');
   return items;
 }

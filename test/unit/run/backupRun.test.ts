@@ -336,6 +336,7 @@ describe('Function: runBackup', () => {
       return {};
     });
     await runBackup(input({ regions: ['us-west-2'], dryRun: false }));
+    expect(order).toContain('list');
     expect(order.indexOf('list')).toBeLessThan(order.indexOf('head-end'));
     expect(order.indexOf('put')).toBeGreaterThan(order.indexOf('head-end'));
   });
