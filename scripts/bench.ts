@@ -319,8 +319,9 @@ function spawnTimed(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
 
 /**
  * Fixed costs on a small set: 500 parameters, the runner's whole backup (list, fetch, upload, latest)
- * and its dry run, against a Go reader doing what chamber does to read a service (one path,
- * GetParametersByPath, ten a page), and against bare process starts. Medians of several runs.
+ * and its dry run, against a Go reader doing what chamber does to read a service (its values-only
+ * path, and its metadata path that does the work a backup must), against the same metadata calls made
+ * with nothing but the JavaScript SDK, and against bare process starts. Medians of several runs.
  */
 async function startup(endpoint: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
@@ -336,6 +337,15 @@ async function startup(endpoint: string): Promise<void> {
     const region = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
     return `${region.api.total} calls, ${region.parameterCount} parameters`;
   };
+  const readerDetail = (out: string) => {
+    const { parameters, calls } = JSON.parse(out);
+    if (parameters !== STARTUP_N) throw new Error(`a reader read ${parameters} of ${STARTUP_N}`);
+    return `${calls} calls, ${parameters} parameters`;
+  };
+  const goReader = (mode: 'values' | 'metadata') =>
+    spawnTimed(reader, ['-endpoint', endpoint, '-region', REGION, '-path', '/bench/dev/', '-mode', mode], env).then(
+      readerDetail,
+    );
   const runs: [string, () => Promise<string>][] = [
     ['node -e 0 (a bare Node.js start)', () => spawnTimed(process.execPath, ['-e', '0'], env).then(() => '')],
     ['ssm-backup --version', () => runCli(['--version'], env).then((r) => r.stdout.trim())],
@@ -351,14 +361,15 @@ async function startup(endpoint: string): Promise<void> {
       'ssm-backup backup, default cap (20 calls/s per operation)',
       () => cliDetail(['backup', '--env', 'dev', '--region', REGION]),
     ],
+    ["Go reader, chamber export's read path (GetParametersByPath: values only)", () => goReader('values')],
+    ["Go reader, chamber list -e's read path (DescribeParameters, GetParameters)", () => goReader('metadata')],
     [
-      "Go reader, chamber's read path (GetParametersByPath)",
+      'Node reader, the same calls with the AWS SDK for JavaScript v3',
       () =>
-        spawnTimed(reader, ['-endpoint', endpoint, '-region', REGION, '-path', '/bench/dev/'], env).then((out) => {
-          const { parameters, calls } = JSON.parse(out);
-          if (parameters !== STARTUP_N) throw new Error(`Go reader read ${parameters} of ${STARTUP_N}`);
-          return `${calls} calls, ${parameters} parameters`;
-        }),
+        spawnTimed(process.execPath, [resolve(__dirname, 'node-reader.js'), endpoint, REGION, '/bench/dev/'], {
+          ...env,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        }).then(readerDetail),
     ],
   ];
   const results = new Map<string, { walls: number[]; detail: string }>();
