@@ -15,6 +15,9 @@ import { abortableSleep } from './sleep';
  *   rate half as fast): each probe past the limit costs a throttle or two, and this keeps that cost
  *   the same share of the calls at 2.5 calls a second as at 40.
  * - Sends are spaced 1/rate apart (no bursts), which a token-bucket quota admits best.
+ * - A deadline may ask for more (`needed`: the successes a second the work left needs in the time
+ *   left). The rate is then never below what that takes, counting the share of sends that come back
+ *   throttled: a backup slowed by throttling that does not follow its rate still finishes in time.
  */
 const BETA = 0.7;
 const SCALE = 0.4;
@@ -34,6 +37,8 @@ const SUCCESS_WINDOW_MS = 1_000;
 export interface AdaptiveRateOptions {
   /** Upper bound in sends per second; 0 or undefined for none. */
   cap?: number;
+  /** Successes per second the operation needs now to finish in time (a deadline); none by default. */
+  needed?: () => number;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -45,12 +50,16 @@ export class AdaptiveRate {
   private window = 0;
   private nextSendAt = 0;
   private readonly successes: number[] = [];
+  private accepted = 0;
+  private throttled = 0;
+  private readonly needed: () => number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly cap: number;
 
   constructor(options: AdaptiveRateOptions = {}) {
     this.cap = options.cap && options.cap > 0 ? options.cap : Infinity;
+    this.needed = options.needed ?? (() => 0);
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
   }
@@ -62,7 +71,15 @@ export class AdaptiveRate {
     // fast as at 10, so probing costs the same share of calls at every rate.
     const pace = Math.max(this.lastMaxRate, SLOWEST_CURVE_RATE) / REFERENCE_RATE;
     const t = ((this.now() - this.lastCutAt) / 1000) * pace - this.window;
-    return Math.min(this.cap, Math.max(MIN_RATE, SCALE * t ** 3 + this.lastMaxRate));
+    return Math.min(this.cap, Math.max(MIN_RATE, this.deadlineRate, SCALE * t ** 3 + this.lastMaxRate));
+  }
+
+  /** Sends per second that give the successes the deadline needs, at the share throttled so far. */
+  private get deadlineRate(): number {
+    const needed = this.needed();
+    if (!(needed > 0)) return 0;
+    const throttledShare = Math.min(0.9, this.throttled / Math.max(1, this.accepted + this.throttled));
+    return needed / (1 - throttledShare);
   }
 
   /**
@@ -85,12 +102,14 @@ export class AdaptiveRate {
   }
 
   onSuccess(): void {
+    this.accepted++;
     const now = this.now();
     this.successes.push(now);
     while (this.successes.length && this.successes[0] < now - SUCCESS_WINDOW_MS) this.successes.shift();
   }
 
   onThrottled(): void {
+    this.throttled++;
     const now = this.now();
     if (now - this.lastCutAt < CUT_WINDOW_MS) return;
     while (this.successes.length && this.successes[0] < now - SUCCESS_WINDOW_MS) this.successes.shift();

@@ -36,6 +36,8 @@ export interface RegionClients {
   s3: S3Client;
   sts: STSClient;
   stats: CallStats;
+  /** The region's pace: a deadline (`--finish-within`) is set on it. */
+  pacer: Pacer;
 }
 
 /**
@@ -81,6 +83,7 @@ export function createRegionClients(region: string, settings: ClientSettings): R
     region,
     ssm,
     stats,
+    pacer,
     // Loaded on first use, once the first SSM calls are on their way: S3 is the largest client to load.
     get s3(): S3Client {
       if (!s3) {

@@ -10,6 +10,9 @@ export interface PacerOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** Successes per second an operation needs to finish its work left in the time left. */
+export type NeededRate = (operation: string) => number;
+
 /**
  * Writes have their own quota on AWS and their own pace (restore's `--write-rps`), so the read cap
  * (`--max-rps`) does not apply to them; they still learn their rate from throttling.
@@ -26,6 +29,7 @@ const WRITE_OPERATIONS = new Set(['PutParameter', 'AddTagsToResource', 'RemoveTa
 export class Pacer {
   private readonly inFlight: PQueue;
   private readonly rates = new Map<string, AdaptiveRate>();
+  private needed?: NeededRate;
 
   constructor(private readonly options: PacerOptions) {
     this.inFlight = new PQueue({ concurrency: Math.max(1, options.maxInFlight) });
@@ -34,6 +38,11 @@ export class Pacer {
   async run<T>(operation: string, attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.rateOf(operation).acquire(signal);
     return this.inFlight.add(attempt);
+  }
+
+  /** From now on each operation's rate stays at what `needed` says it needs to finish in time. */
+  finishBy(needed: NeededRate): void {
+    this.needed = needed;
   }
 
   onThrottled(operation: string): void {
@@ -58,7 +67,12 @@ export class Pacer {
     let rate = this.rates.get(operation);
     if (!rate) {
       const cap = WRITE_OPERATIONS.has(operation) ? 0 : (this.options.maxRps ?? 0);
-      rate = new AdaptiveRate({ cap, now: this.options.now, sleep: this.options.sleep });
+      rate = new AdaptiveRate({
+        cap,
+        needed: () => this.needed?.(operation) ?? 0,
+        now: this.options.now,
+        sleep: this.options.sleep,
+      });
       this.rates.set(operation, rate);
     }
     return rate;

@@ -94,9 +94,10 @@ export class BackupStore {
    * left alone. The write is conditional on what was read (If-Match on its ETag, or If-None-Match
    * when there was none), so a run that finishes late can never move it back past a newer one.
    * It is encrypted with SSE-S3 whatever the backups use: it holds a key name, never a value, and the
-   * audit duty reads it without any KMS key.
+   * audit duty reads it without any KMS key. It carries the backup's parameter count as metadata, so
+   * that the next run knows how much to expect (a deadline needs that) without reading a backup.
    */
-  async moveLatestForward(key: string): Promise<LatestOutcome> {
+  async moveLatestForward(key: string, parameterCount: number): Promise<LatestOutcome> {
     const mine = parseBackupObjectKey(key);
     if (!mine) throw new IntegrityError(`${key} is not a backup object key`);
     for (let attempt = 1; ; attempt++) {
@@ -111,6 +112,7 @@ export class BackupStore {
             Key: LATEST_KEY,
             Body: key,
             ContentType: 'text/plain',
+            Metadata: { [COUNT_METADATA]: String(parameterCount) },
             ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
             ServerSideEncryption: 'AES256',
           }),
@@ -129,11 +131,21 @@ export class BackupStore {
     return (await this.readLatestWithTag())?.key;
   }
 
-  private async readLatestWithTag(): Promise<{ key: string; etag: string } | undefined> {
+  /** The parameter count of the backup latest.txt names, as written with it; undefined if none. */
+  async readLatestCount(): Promise<number | undefined> {
+    return (await this.readLatestWithTag())?.parameterCount;
+  }
+
+  private async readLatestWithTag(): Promise<{ key: string; etag: string; parameterCount?: number } | undefined> {
     try {
       const out = await this.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: LATEST_KEY }));
       const key = ((await out.Body?.transformToString()) ?? '').trim();
-      return key ? { key, etag: out.ETag ?? '' } : undefined;
+      // Anyone who may write latest.txt may write this: only a plain count is taken.
+      const count = out.Metadata?.[COUNT_METADATA];
+      const parameterCount = count && /^\d{1,9}$/.test(count) ? Number(count) : undefined;
+      return key
+        ? { key, etag: out.ETag ?? '', ...(parameterCount !== undefined ? { parameterCount } : {}) }
+        : undefined;
     } catch (error) {
       if (isAwsError(error, 'NoSuchKey', 'NotFound')) return undefined;
       throw error;

@@ -170,3 +170,10 @@ export function duration(value: string): number {
   if (!m) throw new InvalidArgumentError('expected a duration such as 26h, 90m or 2d');
   return Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS];
 }
+
+/** A duration that is more than nothing. */
+export function positiveDuration(value: string): number {
+  const ms = duration(value);
+  if (!(ms > 0)) throw new InvalidArgumentError('expected a duration longer than zero, such as 9m');
+  return ms;
+}

@@ -6,6 +6,7 @@ import { backupObjectKey, FETCH_BATCH_SIZE, isRunnerKey } from '../contract';
 import { IncompleteCaptureError, InterruptedError } from '../errors';
 import { type CollectResult, collectParameters } from '../ssm/collect';
 import type { EncryptionSource, RegionSummary, RunListener } from './events';
+import type { RegionDeadline } from './regionDeadline';
 
 export interface RegionBackupInput {
   env: string;
@@ -24,6 +25,8 @@ export interface RegionBackupInput {
   keySuffix?: () => string;
   /** A collection the run started early (overlapping its checks), and when it started. */
   early?: { collecting: Promise<CollectResult>; startedAt: Date };
+  /** `--finish-within`: fed the collection's progress; the region's pacer keeps to it. */
+  deadline?: RegionDeadline;
 }
 
 /**
@@ -40,7 +43,10 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
       env,
       concurrency: input.concurrency,
       withTags: input.withTags,
-      onProgress: (p) => listener({ type: 'progress', region, ...p }),
+      onProgress: (p) => {
+        input.deadline?.onProgress(p);
+        listener({ type: 'progress', region, ...p });
+      },
     }));
   if (collected.undecryptable.length) throw new IncompleteCaptureError(region, collected.undecryptable);
   if (collected.vanished.length) listener({ type: 'vanished', region, names: collected.vanished });
@@ -66,6 +72,7 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
       minimumFetchCalls: Math.ceil(capturedCount / FETCH_BATCH_SIZE),
       listPages: collected.listPages,
     },
+    ...(input.deadline ? { deadline: deadlineSummary(input.deadline) } : {}),
   });
 
   // Nothing matched but the runner's own keys: the environment is empty or misnamed. Upload nothing
@@ -90,10 +97,15 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   listener({ type: 'verified', region, bucket, key });
   // An interrupted run leaves latest.txt where it was, even with a good object uploaded.
   InterruptedError.throwIfAborted(input.signal);
-  const latest = await store.moveLatestForward(key);
+  const latest = await store.moveLatestForward(key, capturedCount);
   if (latest.kind === 'moved') listener({ type: 'latest-moved', region, bucket, key });
   else listener({ type: 'latest-kept', region, bucket, key, current: latest.current });
   return { status: 'ok', ...captured(), key, bytes, sha256: encoded.sha256Hex, latest: latest.kind };
+}
+
+function deadlineSummary(deadline: RegionDeadline): { seconds: number; expectedParameters?: number } {
+  const expected = deadline.expectedCount;
+  return { seconds: deadline.seconds, ...(expected !== undefined ? { expectedParameters: expected } : {}) };
 }
 
 function randomSuffix(): string {

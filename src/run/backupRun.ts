@@ -9,6 +9,7 @@ import { resolveRegions } from '../ssm/regions';
 import { TOOL } from '../tool';
 import { backupRegion } from './backupRegion';
 import type { EncryptionSource, RegionSummary, RunListener, RunSummary } from './events';
+import { RegionDeadline } from './regionDeadline';
 
 export interface BackupRunInput {
   env: string;
@@ -27,6 +28,8 @@ export interface BackupRunInput {
   /** Aborted on SIGINT/SIGTERM. */
   signal?: AbortSignal;
   keySuffix?: () => string;
+  /** `--finish-within`, in seconds: each region keeps a pace that ends in this time (see regionDeadline.ts). */
+  finishWithinSeconds?: number;
 }
 
 export interface BackupRunResult {
@@ -103,6 +106,8 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
     const collectedEarly = index === 0 ? early?.goLive() : undefined;
     const regionStart = now();
     const clients = input.clientsFor(region);
+    const deadline = collectedEarly ? early?.deadline : deadlineFor(input, region, regionStart);
+    const expecting = deadline && expectLastCount(deadline, clients, bucket);
     let result: RegionSummary;
     try {
       result = await backupRegion({
@@ -120,6 +125,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
         signal: input.signal,
         keySuffix: input.keySuffix,
         ...(collectedEarly ? { early: collectedEarly } : {}),
+        ...(deadline ? { deadline } : {}),
       });
     } catch (error) {
       failure = asError(error);
@@ -139,15 +145,41 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
               ...(failure instanceof IncompleteCaptureError ? { failed: [...failure.undecryptable] } : {}),
             };
     }
+    // Long answered in a normal run; after a quick failure, no call is left behind the run.
+    await expecting;
     summary.regions.push(result);
     listener({ type: 'region-done', summary: result });
   }
   return finish(failure);
 }
 
+/** A region's deadline, set on its pacer, when the run has one. */
+function deadlineFor(input: BackupRunInput, region: string, startedAt: Date): RegionDeadline | undefined {
+  if (!input.finishWithinSeconds) return undefined;
+  const deadline = new RegionDeadline(input.finishWithinSeconds, startedAt.getTime());
+  input.clientsFor(region).pacer.finishBy((operation) => deadline.needed(operation));
+  return deadline;
+}
+
+/**
+ * Tells the deadline how many parameters the last backup held (kept with latest.txt), alongside the
+ * collection. Without it the deadline knows only what has been listed; a read that fails here fails
+ * again, and is reported, where latest.txt is moved.
+ */
+function expectLastCount(deadline: RegionDeadline, clients: RegionClients, bucket: string): Promise<void> {
+  return new BackupStore(clients.s3, bucket).readLatestCount().then(
+    (count) => {
+      if (count) deadline.expect(count);
+    },
+    () => {},
+  );
+}
+
 interface EarlyCollection {
   /** From region-start on, its progress is reported; returns what backupRegion takes. */
   goLive(): { collecting: Promise<CollectResult>; startedAt: Date };
+  /** The region's deadline, fed from the start of this collection. */
+  deadline?: RegionDeadline;
   /** Stops it (a check failed) and waits for its calls in flight. */
   stop(reason: unknown): Promise<void>;
 }
@@ -160,6 +192,7 @@ function startCollecting(
 ): EarlyCollection {
   const startedAt = now();
   const stopper = new AbortController();
+  const deadline = deadlineFor(input, region, startedAt);
   let live = false;
   const collecting = collectParameters({
     ssm: input.clientsFor(region).ssm,
@@ -168,12 +201,14 @@ function startCollecting(
     withTags: input.withTags,
     stop: stopper.signal,
     onProgress: (p) => {
+      deadline?.onProgress(p);
       if (live) listener({ type: 'progress', region, ...p });
     },
   });
   // Its failure is the region's, reported when the region runs; until then nothing awaits it.
   collecting.catch(() => {});
   return {
+    deadline,
     goLive: () => {
       live = true;
       return { collecting, startedAt };

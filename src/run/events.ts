@@ -19,7 +19,7 @@ export type RunEvent =
       setAside?: string;
     }
   | { type: 'region-start'; region: string; bucket: string; index: number; total: number }
-  | { type: 'progress'; region: string; listed: number; fetched: number; listingDone: boolean }
+  | { type: 'progress'; region: string; listed: number; listPages: number; fetched: number; listingDone: boolean }
   | { type: 'collected'; region: string; captured: number; listPages: number; fetchBatches: number }
   | { type: 'vanished'; region: string; names: string[] }
   | { type: 'would-upload'; region: string; bucket: string; key: string; count: number; bytes: number }
@@ -54,6 +54,8 @@ interface Captured {
   vanished: string[];
   durationMs: number;
   api: ApiCounts;
+  /** `--finish-within`: the region's time, and the count expected from the last backup if known. */
+  deadline?: { seconds: number; expectedParameters?: number };
 }
 
 /** One region's outcome, by status; each status carries exactly what it knows. */

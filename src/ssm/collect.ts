@@ -20,6 +20,8 @@ export type FetchOutcome =
 export interface CollectProgress {
   listingDone: boolean;
   listed: number;
+  /** Listing pages received (a deadline reads how many names a page brings). */
+  listPages: number;
   fetched: number;
 }
 
@@ -70,8 +72,7 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
   const metadata = new Map<string, ParameterMetadata>();
   const outcomes: FetchOutcome[] = [];
   const pool = new PQueue({ concurrency: Math.max(1, options.concurrency) });
-  const progress: CollectProgress = { listingDone: false, listed: 0, fetched: 0 };
-  let listPages = 0;
+  const progress: CollectProgress = { listingDone: false, listed: 0, listPages: 0, fetched: 0 };
   let fetchBatches = 0;
   let failure: unknown;
 
@@ -103,7 +104,7 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
     { ParameterFilters: [{ Key: 'Name', Option: 'Contains', Values: [env] }] },
   );
   for await (const page of pages) {
-    listPages++;
+    progress.listPages++;
     if (options.stop?.aborted) failure ??= options.stop.reason;
     for (const meta of page.Parameters ?? []) {
       if (!meta.Name || !belongsToEnvironment(meta.Name, env) || metadata.has(meta.Name)) continue;
@@ -115,6 +116,7 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
         pending = [];
       }
     }
+    report();
     if (failure) break;
   }
   if (pending.length && !failure) await dispatch(pending);
@@ -134,7 +136,7 @@ export async function collectParameters(options: CollectOptions): Promise<Collec
   parameters.sort((a, b) => compareNames(a.Name, b.Name));
   vanished.sort(compareNames);
   undecryptable.sort((a, b) => compareNames(a.name, b.name));
-  return { parameters, vanished, undecryptable, listed: progress.listed, listPages, fetchBatches };
+  return { parameters, vanished, undecryptable, listed: progress.listed, listPages: progress.listPages, fetchBatches };
 }
 
 /**

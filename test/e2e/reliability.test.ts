@@ -1,10 +1,18 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { startFaultProxy } from '../../scripts/lib/faultProxy';
 import { freePort, type Moto, startMoto } from '../../scripts/lib/moto';
-import { deployStack, localEnv, putParameters, realisticParameters, ssmClient } from '../../scripts/lib/world';
+import {
+  deployStack,
+  localEnv,
+  putParameters,
+  realisticParameters,
+  s3Client,
+  ssmClient,
+} from '../../scripts/lib/world';
 import { CliSession, leakedSecrets, listKeys, readObject } from './support';
 
 /**
@@ -109,6 +117,36 @@ describe('pace', () => {
       expect(gets.learnedRate).toBeLessThan(20);
       // A good citizen: throttled calls are a small share of all (the first burst, then probes).
       expect(proxy.stats.throttled / (gets.calls + lists.calls)).toBeLessThan(0.15);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('finish within the stage', () => {
+  it('keeps the count with latest.txt, and a later run under throttling paces to its deadline from it', async () => {
+    const first = session.summaryPath('count');
+    expect((await session.run(['--env', 'dev', '--region', HOME, '--summary-file', first])).code).toBe(0);
+    const count = JSON.parse(readFileSync(first, 'utf8')).regions[0].parameterCount;
+    const latest = await s3Client(moto.endpoint, HOME).send(
+      new HeadObjectCommand({ Bucket: buckets[HOME]!, Key: 'latest.txt' }),
+    );
+    expect(latest.Metadata).toEqual({ 'parameter-count': String(count) });
+
+    // Throttling that does not follow the rate: without a deadline it would hold the pace at its floor.
+    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0.3 });
+    try {
+      const summaryFile = session.summaryPath('deadline');
+      const args = ['--env', 'dev', '--region', HOME, '--max-rps', '0', '--finish-within', '20s'];
+      const result = await session.run([...args, '--summary-file', summaryFile], { AWS_ENDPOINT_URL: proxy.endpoint });
+      expect(result.code).toBe(0);
+      const region = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
+      expect(region).toMatchObject({
+        status: 'ok',
+        parameterCount: count,
+        deadline: { seconds: 20, expectedParameters: count },
+      });
+      expect(region.api.operations.GetParameters.throttled).toBeGreaterThan(0);
     } finally {
       await proxy.close();
     }

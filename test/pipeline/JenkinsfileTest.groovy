@@ -115,14 +115,15 @@ tests['prepare checks Node, installs with npm ci and builds, before any backup']
     assert scripts.findIndexOf { it.contains('ssm-backup backup') } > 2
 }
 
-tests['three regions run in order as three stages, each with a 10-minute timeout'] = {
+tests['three regions run in order as three stages, each with a 10-minute timeout and a pace that ends in 9'] = {
     PipelineRun run = harness(jenkinsfile: jenkinsfile, params: [ENVIRONMENT: 'dev']).run()
     assert run.stageNames() == ['Prepare', 'Back up', 'Resolve regions', 'Backup ap-northeast-1', 'Backup us-west-2', 'Backup us-east-1']
     assert run.stages.every { it.status == 'SUCCESS' }
     assert run.currentBuild.currentResult == 'SUCCESS'
     List backups = run.shScripts().findAll { it.contains('ssm-backup backup') }
     assert backups == ['ap-northeast-1', 'us-west-2', 'us-east-1'].collect {
-        "npx --no-install ssm-backup backup --env dev --region ${it} --summary-file backup-summaries/dev-${it}.json".toString()
+        ("npx --no-install ssm-backup backup --env dev --region ${it} --finish-within 9m " +
+            "--summary-file backup-summaries/dev-${it}.json").toString()
     }
     List timeouts = run.stepsNamed('timeout')
     assert timeouts*.stage == ['Backup ap-northeast-1', 'Backup us-west-2', 'Backup us-east-1']

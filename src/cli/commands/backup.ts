@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { runBackup } from '../../run/backupRun';
 import type { CommandContext } from '../context';
 import { formatRunSummary } from '../format';
-import { addCommonOptions, type CommonOptions, encryptionOf, resolveCommon } from '../options';
+import { addCommonOptions, type CommonOptions, encryptionOf, positiveDuration, resolveCommon } from '../options';
 
 interface BackupOptions extends CommonOptions {
   dryRun?: boolean;
   kmsKeyId?: string;
   withTags?: boolean;
+  /** Milliseconds. */
+  finishWithin?: number;
 }
 
 export function registerBackup(program: Command, context: CommandContext): void {
@@ -16,7 +18,13 @@ export function registerBackup(program: Command, context: CommandContext): void 
     .description('back up every region in order: resolve bucket, collect, upload, verify, move latest.txt')
     .option('--dry-run', 'list and fetch (proving access and decryption) but upload nothing')
     .option('--kms-key-id <key>', 'encrypt the object with this KMS key (SSE aws:kms) instead of AES256')
-    .option('--with-tags', "also back up each parameter's tags (one extra call per parameter)");
+    .option('--with-tags', "also back up each parameter's tags (one extra call per parameter)")
+    .option(
+      '--finish-within <duration>',
+      'end each region within this time (such as 9m) if the service allows: when throttling would slow ' +
+        'a region past it, send faster than learned (still under --max-rps)',
+      positiveDuration,
+    );
   addCommonOptions(command, { regions: 'backup', summaryFile: true }).action(
     context.action(async (options: BackupOptions) => {
       const common = await resolveCommon(options, context.environment, context.signal);
@@ -35,6 +43,7 @@ export function registerBackup(program: Command, context: CommandContext): void 
         clientsFor: context.clientsFor(common.clientSettings),
         listener,
         signal: context.signal,
+        ...(options.finishWithin ? { finishWithinSeconds: options.finishWithin / 1000 } : {}),
       });
       await context.writeResult(options.summaryFile, result.summary);
       const exitCode = result.failure ? context.reportError(result.failure) : result.exitCode;

@@ -96,6 +96,27 @@ describe('Class: AdaptiveRate', () => {
     expect(rate.rate).toBe(12);
   });
 
+  it('keeps the rate a deadline needs, counting the share throttled, and never past its cap', () => {
+    const time = fakeTime();
+    let needed = 0;
+    const rate = new AdaptiveRate({ ...time, cap: 12, needed: () => needed });
+    // Throttled whatever the rate (3 of 10 calls): the learned curve sits on its floor.
+    for (let i = 0; i < 7; i++) rate.onSuccess();
+    for (let i = 0; i < 3; i++) {
+      time.clock.now += 600;
+      rate.onThrottled();
+    }
+    expect(rate.rate).toBe(2);
+    // The work left needs 4.2 successes a second; with 30% of sends throttled that takes 6 sends.
+    needed = 4.2;
+    expect(rate.rate).toBeCloseTo(6, 5);
+    needed = 100;
+    expect(rate.rate).toBe(12);
+    // Nothing left to do: back to what it learned.
+    needed = 0;
+    expect(rate.rate).toBe(2);
+  });
+
   it('spaces sends 1/rate apart once it has learned a rate', async () => {
     const time = fakeTime();
     const rate = new AdaptiveRate({ ...time });
@@ -135,6 +156,26 @@ describe('Class: Pacer', () => {
       });
     await Promise.all(Array.from({ length: 8 }, call));
     expect(peak).toBe(2);
+  });
+
+  it('keeps each operation at the rate its deadline asks for, once one is set', async () => {
+    const time = fakeTime();
+    const pacer = new Pacer({ maxInFlight: 4, ...time });
+    // Fetches: 9 accepted, then throttled (a tenth of their sends); the listing: throttled only.
+    for (let i = 0; i < 9; i++) pacer.onSuccess('GetParameters');
+    pacer.onThrottled('GetParameters');
+    pacer.onThrottled('DescribeParameters');
+    const spacing = async (operation: string) => {
+      const starts: number[] = [];
+      for (let i = 0; i < 2; i++) await pacer.run(operation, async () => starts.push(time.clock.now));
+      return starts[1] - starts[0];
+    };
+    // Learned: 6.3 a second for fetches (0.7 of 9), the floor of 2 for the listing.
+    expect(await spacing('GetParameters')).toBeCloseTo(1000 / 6.3, 0);
+    pacer.finishBy((operation) => (operation === 'GetParameters' ? 7 : 0));
+    // 7 successes a second with a tenth of sends throttled: 7.78 sends a second. The listing needs nothing more.
+    expect(await spacing('GetParameters')).toBeCloseTo(1000 / (7 / 0.9), 0);
+    expect(await spacing('DescribeParameters')).toBeCloseTo(500, 0);
   });
 
   it("caps reads at --max-rps per operation, and leaves writes to restore's own pace", async () => {

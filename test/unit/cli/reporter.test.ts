@@ -13,10 +13,17 @@ describe('Function: createReporter', () => {
   it('keeps progress to one line per interval plus the end of listing and of fetching', () => {
     const { reporter, lines } = capture();
     for (let fetched = 10; fetched <= 100; fetched += 10)
-      reporter({ type: 'progress', region: 'us-west-2', listed: fetched + 10, fetched, listingDone: false });
-    reporter({ type: 'progress', region: 'us-west-2', listed: 500, fetched: 100, listingDone: true });
+      reporter({
+        type: 'progress',
+        region: 'us-west-2',
+        listed: fetched + 10,
+        listPages: 1,
+        fetched,
+        listingDone: false,
+      });
+    reporter({ type: 'progress', region: 'us-west-2', listed: 500, listPages: 1, fetched: 100, listingDone: true });
     for (let fetched = 110; fetched <= 500; fetched += 10)
-      reporter({ type: 'progress', region: 'us-west-2', listed: 500, fetched, listingDone: true });
+      reporter({ type: 'progress', region: 'us-west-2', listed: 500, listPages: 1, fetched, listingDone: true });
     expect(lines.map((l) => l.replace(/^\[[\d:]+\] /, ''))).toEqual([
       'INFO: [us-west-2] described 20 so far, fetched 10/20',
       'INFO: [us-west-2] described 500, fetched 100/500',

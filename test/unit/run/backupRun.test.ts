@@ -91,7 +91,7 @@ function standardWorld(options: WorldOptions = {}) {
     if (answer === 'forbidden') throw awsError('Forbidden', 'Forbidden', 403);
     return { BucketRegion: answer?.region ?? input.Bucket.replace('bucket-', '') };
   });
-  const objects = new Map<string, { body: Buffer; etag: string }>();
+  const objects = new Map<string, { body: Buffer; etag: string; metadata?: Record<string, string> }>();
   let etags = 0;
   s3Mock
     .on(PutObjectCommand)
@@ -104,6 +104,7 @@ function standardWorld(options: WorldOptions = {}) {
         IfMatch?: string;
         ServerSideEncryption?: string;
         SSEKMSKeyId?: string;
+        Metadata?: Record<string, string>;
       }) => {
         const id = `${input.Bucket}/${input.Key}`;
         const existing = objects.get(id);
@@ -118,7 +119,7 @@ function standardWorld(options: WorldOptions = {}) {
         if (typeof input.Body === 'string') parts.push(Buffer.from(input.Body));
         else for await (const chunk of input.Body) parts.push(Buffer.from(chunk));
         const body = Buffer.concat(parts);
-        objects.set(id, { body, etag: `"etag-${++etags}"` });
+        objects.set(id, { body, etag: `"etag-${++etags}"`, metadata: input.Metadata });
         // S3 answers with the checksum it computed and the encryption it applied.
         return {
           ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
@@ -131,14 +132,14 @@ function standardWorld(options: WorldOptions = {}) {
   s3Mock.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
     const object = objects.get(`${input.Bucket}/${input.Key}`);
     if (!object) throw new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } });
-    return { Body: sdkStreamMixin(Readable.from([object.body])), ETag: object.etag };
+    return { Body: sdkStreamMixin(Readable.from([object.body])), ETag: object.etag, Metadata: object.metadata };
   });
   // The writer never reads what it wrote back: no HeadObject, no GetObject of a backup.
   s3Mock.on(HeadObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
   return {
     text: (bucket: string, key: string) => objects.get(`${bucket}/${key}`)?.body.toString(),
-    put: (bucket: string, key: string, body: string) =>
-      objects.set(`${bucket}/${key}`, { body: Buffer.from(body), etag: `"etag-${++etags}"` }),
+    put: (bucket: string, key: string, body: string, metadata?: Record<string, string>) =>
+      objects.set(`${bucket}/${key}`, { body: Buffer.from(body), etag: `"etag-${++etags}"`, metadata }),
   };
 }
 
@@ -409,6 +410,53 @@ describe('Function: runBackup', () => {
     expect(result.failure).toBeInstanceOf(IntegrityError);
     expect(result.failure!.message).toMatch(/checksum AAAA != .*; encryption aws:kms != AES256/);
     expect(putKeys().filter((k) => k.endsWith('latest.txt'))).toEqual([]);
+  });
+
+  describe('--finish-within', () => {
+    const OLDER = '2026-11-28/ssm-backup-dev-20261128_130000.json';
+    const latestReads = () => s3Mock.commandCalls(GetObjectCommand).filter((c) => c.args[0].input.Key === 'latest.txt');
+
+    it('writes the parameter count with latest.txt, for the next run to expect', async () => {
+      standardWorld();
+      await runBackup(input({ regions: ['us-west-2'] }));
+      const latestPut = s3Mock
+        .commandCalls(PutObjectCommand)
+        .map((c) => c.args[0].input)
+        .find((i) => i.Key === 'latest.txt');
+      expect(latestPut?.Metadata).toEqual({ 'parameter-count': '2' });
+    });
+
+    it("expects the last backup's count in every region, and reports the deadline in the summary", async () => {
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', OLDER, { 'parameter-count': '1234' });
+      world.put('bucket-us-east-1', 'latest.txt', OLDER, { 'parameter-count': '56' });
+      const run = input({ regions: ['us-west-2', 'us-east-1'], finishWithinSeconds: 540 });
+      const paced = ['us-west-2', 'us-east-1'].map((r) => jest.spyOn(run.clientsFor(r).pacer, 'finishBy'));
+      const result = await runBackup(run);
+      expect(result.exitCode).toBe(ExitCode.Ok);
+      // Each region's pacer keeps to its own deadline.
+      expect(paced.map((spy) => spy.mock.calls.length)).toEqual([1, 1]);
+      expect(result.summary.regions.map((r) => (r as { deadline?: unknown }).deadline)).toEqual([
+        { seconds: 540, expectedParameters: 1234 },
+        { seconds: 540, expectedParameters: 56 },
+      ]);
+      // Read once to expect, once to move it forward, in each region.
+      expect(latestReads()).toHaveLength(4);
+    });
+
+    it('takes only a plain count from latest.txt, and without a deadline reads it only to move it', async () => {
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', OLDER, { 'parameter-count': '1e9' });
+      const result = await runBackup(input({ regions: ['us-west-2'], finishWithinSeconds: 60 }));
+      expect(result.summary.regions[0]).toMatchObject({ status: 'ok', deadline: { seconds: 60 } });
+      expect(result.summary.regions[0]).not.toHaveProperty('deadline.expectedParameters');
+
+      resetMocks();
+      standardWorld();
+      const plain = await runBackup(input({ regions: ['us-west-2'] }));
+      expect(plain.summary.regions[0]).not.toHaveProperty('deadline');
+      expect(latestReads()).toHaveLength(1);
+    });
   });
 
   describe('latest.txt moves forward only', () => {

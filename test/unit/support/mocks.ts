@@ -4,6 +4,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CallStats } from '../../../src/aws/callStats';
 import type { RegionClients } from '../../../src/aws/clients';
+import { Pacer } from '../../../src/aws/pacer';
 import type { BackedUpParameter } from '../../../src/types';
 
 /** Mocks for every client class; each test file calls `resetMocks()` in beforeEach. */
@@ -25,6 +26,7 @@ export function regionClients(region = 'us-west-2'): RegionClients {
     s3: new S3Client({ region }),
     sts: new STSClient({ region }),
     stats: new CallStats(),
+    pacer: new Pacer({ maxInFlight: 4 }),
   };
 }
 

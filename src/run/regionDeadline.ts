@@ -1,0 +1,59 @@
+import { FETCH_BATCH_SIZE, LIST_PAGE_SIZE } from '../contract';
+import type { CollectProgress } from '../ssm/collect';
+
+/** Kept for encoding, the upload and latest.txt once the collection is done. */
+const RESERVE_SHARE = 0.1;
+
+/**
+ * A region's deadline (`--finish-within`): how many successful calls a second each operation needs
+ * for the work left to be done in the time left. The pacer never goes slower than that, whatever it
+ * learned from throttling; it still never goes past `--max-rps`.
+ *
+ * The work left comes from the collection's progress and from the size of the region's last backup
+ * (the count kept with latest.txt): until the listing ends, that count is the only sign of how much
+ * is still to come. Without it the listing gets no deadline, and the fetches one only for the names
+ * already listed. A tenth of the time is kept for the upload.
+ */
+export class RegionDeadline {
+  private expected = 0;
+  private progress: CollectProgress = { listingDone: false, listed: 0, listPages: 0, fetched: 0 };
+
+  constructor(
+    readonly seconds: number,
+    private readonly startedAtMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The parameter count of the last backup: about as many names are expected this time. */
+  expect(count: number): void {
+    this.expected = count;
+  }
+
+  get expectedCount(): number | undefined {
+    return this.expected || undefined;
+  }
+
+  onProgress(progress: CollectProgress): void {
+    this.progress = progress;
+  }
+
+  /** Successes per second `operation` needs now; 0 when it has nothing left, Infinity when late. */
+  needed(operation: string): number {
+    const calls = this.callsLeft(operation);
+    if (calls <= 0) return 0;
+    const endsAtMs = this.startedAtMs + this.seconds * 1000 * (1 - RESERVE_SHARE);
+    const secondsLeft = (endsAtMs - this.now()) / 1000;
+    return secondsLeft > 0 ? calls / secondsLeft : Infinity;
+  }
+
+  private callsLeft(operation: string): number {
+    const { listingDone, listed, listPages, fetched } = this.progress;
+    const total = Math.max(this.expected, listed);
+    if (operation === 'GetParameters') return Math.ceil(Math.max(0, total - fetched) / FETCH_BATCH_SIZE);
+    if (operation !== 'DescribeParameters' || listingDone || !this.expected) return 0;
+    // Names a page brings, as seen so far (other environments' parameters fill pages too), starting
+    // from a full page so that a first empty page does not look like an endless listing.
+    const perPage = (listed + LIST_PAGE_SIZE) / (listPages + 1);
+    return Math.max(1, Math.ceil((this.expected - listed) / perPage));
+  }
+}

@@ -1,0 +1,61 @@
+import { RegionDeadline } from '../../../src/run/regionDeadline';
+
+function clock(startMs = 0) {
+  const time = { now: startMs };
+  return { time, now: () => time.now };
+}
+
+describe('Class: RegionDeadline', () => {
+  it('asks the fetches for what is left of the expected count, in nine tenths of the time', () => {
+    const { time, now } = clock();
+    const deadline = new RegionDeadline(100, 0, now);
+    deadline.expect(10_000);
+    deadline.onProgress({ listingDone: false, listed: 2_000, listPages: 40, fetched: 1_000 });
+    time.now = 30_000;
+    // 9,000 names left = 900 calls, in 90 - 30 = 60 seconds.
+    expect(deadline.needed('GetParameters')).toBeCloseTo(15, 5);
+    expect(deadline.expectedCount).toBe(10_000);
+  });
+
+  it('asks the listing for its pages left, at the names per page seen so far', () => {
+    const { time, now } = clock();
+    const deadline = new RegionDeadline(100, 0, now);
+    deadline.expect(10_000);
+    // 99 pages brought 990 names: with one full page of 50 counted in, 10.4 names a page.
+    deadline.onProgress({ listingDone: false, listed: 990, listPages: 99, fetched: 0 });
+    time.now = 45_000;
+    expect(deadline.needed('DescribeParameters')).toBeCloseTo(Math.ceil(9_010 / 10.4) / 45, 5);
+    deadline.onProgress({ listingDone: true, listed: 10_000, listPages: 1_000, fetched: 9_000 });
+    expect(deadline.needed('DescribeParameters')).toBe(0);
+    // Other operations are one call each: the deadline asks nothing of them.
+    expect(deadline.needed('PutObject')).toBe(0);
+  });
+
+  it('without a last count, asks only for the names already listed, and nothing of the listing', () => {
+    const { now } = clock();
+    const deadline = new RegionDeadline(60, 0, now);
+    deadline.onProgress({ listingDone: false, listed: 200, listPages: 20, fetched: 100 });
+    expect(deadline.needed('GetParameters')).toBeCloseTo(10 / 54, 5);
+    expect(deadline.needed('DescribeParameters')).toBe(0);
+    expect(deadline.expectedCount).toBeUndefined();
+  });
+
+  it('when more is listed than expected, the listing still has a page to go until it ends', () => {
+    const { now } = clock();
+    const deadline = new RegionDeadline(100, 0, now);
+    deadline.expect(100);
+    deadline.onProgress({ listingDone: false, listed: 150, listPages: 3, fetched: 100 });
+    expect(deadline.needed('DescribeParameters')).toBeCloseTo(1 / 90, 5);
+    expect(deadline.needed('GetParameters')).toBeCloseTo(5 / 90, 5);
+  });
+
+  it('past its time, asks for as much as the cap allows', () => {
+    const { time, now } = clock(1_000);
+    const deadline = new RegionDeadline(10, 1_000, now);
+    deadline.expect(50);
+    time.now = 1_000 + 9_500;
+    expect(deadline.needed('GetParameters')).toBe(Infinity);
+    deadline.onProgress({ listingDone: true, listed: 50, listPages: 5, fetched: 50 });
+    expect(deadline.needed('GetParameters')).toBe(0);
+  });
+});
