@@ -106,7 +106,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
     const collectedEarly = index === 0 ? early?.goLive() : undefined;
     const regionStart = now();
     const clients = input.clientsFor(region);
-    const deadline = collectedEarly ? early?.deadline : deadlineFor(input, region, regionStart);
+    const deadline = collectedEarly ? early?.deadline : deadlineFor(input, region, regionStart, now);
     const expecting = deadline && expectLastCount(deadline, clients, bucket);
     let result: RegionSummary;
     try {
@@ -154,9 +154,14 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
 }
 
 /** A region's deadline, set on its pacer, when the run has one. */
-function deadlineFor(input: BackupRunInput, region: string, startedAt: Date): RegionDeadline | undefined {
+function deadlineFor(
+  input: BackupRunInput,
+  region: string,
+  startedAt: Date,
+  now: () => Date,
+): RegionDeadline | undefined {
   if (!input.finishWithinSeconds) return undefined;
-  const deadline = new RegionDeadline(input.finishWithinSeconds, startedAt.getTime());
+  const deadline = new RegionDeadline(input.finishWithinSeconds, startedAt.getTime(), () => now().getTime());
   input.clientsFor(region).pacer.finishBy((operation) => deadline.needed(operation));
   return deadline;
 }
@@ -192,7 +197,7 @@ function startCollecting(
 ): EarlyCollection {
   const startedAt = now();
   const stopper = new AbortController();
-  const deadline = deadlineFor(input, region, startedAt);
+  const deadline = deadlineFor(input, region, startedAt, now);
   let live = false;
   const collecting = collectParameters({
     ssm: input.clientsFor(region).ssm,
