@@ -18,6 +18,9 @@ import { abortableSleep } from './sleep';
  * - A deadline may ask for more (`needed`: the successes a second the work left needs in the time
  *   left). The rate is then never below what that takes, counting the share of sends that come back
  *   throttled: a backup slowed by throttling that does not follow its rate still finishes in time.
+ *   It counts that share up to one half, so it never sends more than twice what it needs: where the
+ *   service accepts no more however much is sent (a quota spent), more sends would only eat quota
+ *   that other applications need.
  */
 const BETA = 0.7;
 const SCALE = 0.4;
@@ -31,6 +34,8 @@ const SLOWEST_CURVE_RATE = 4;
  * backup moving whatever the service answers.
  */
 const MIN_RATE = 2;
+/** The most of a deadline's sends counted as throttled: it sends at most 1 / (1 - this) of its need. */
+const DEADLINE_MAX_THROTTLED_SHARE = 0.5;
 const CUT_WINDOW_MS = 500;
 const SUCCESS_WINDOW_MS = 1_000;
 
@@ -78,7 +83,8 @@ export class AdaptiveRate {
   private get deadlineRate(): number {
     const needed = this.needed();
     if (!(needed > 0)) return 0;
-    const throttledShare = Math.min(0.9, this.throttled / Math.max(1, this.accepted + this.throttled));
+    const share = this.throttled / Math.max(1, this.accepted + this.throttled);
+    const throttledShare = Math.min(DEADLINE_MAX_THROTTLED_SHARE, share);
     return needed / (1 - throttledShare);
   }
 

@@ -96,7 +96,7 @@ describe('Class: AdaptiveRate', () => {
     expect(rate.rate).toBe(12);
   });
 
-  it('keeps the rate a deadline needs, counting the share throttled, and never past its cap', () => {
+  it('keeps the rate a deadline needs, counting the share throttled up to a half, never past its cap', () => {
     const time = fakeTime();
     let needed = 0;
     const rate = new AdaptiveRate({ ...time, cap: 12, needed: () => needed });
@@ -112,6 +112,10 @@ describe('Class: AdaptiveRate', () => {
     expect(rate.rate).toBeCloseTo(6, 5);
     needed = 100;
     expect(rate.rate).toBe(12);
+    // Most sends throttled (a quota spent): never more than twice the need, however many come back.
+    for (let i = 0; i < 20; i++) rate.onThrottled();
+    needed = 4.2;
+    expect(rate.rate).toBeCloseTo(8.4, 5);
     // Nothing left to do: back to what it learned.
     needed = 0;
     expect(rate.rate).toBe(2);
