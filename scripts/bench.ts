@@ -60,7 +60,13 @@ interface QuotaRow {
  * application starts). Ideal = the time the quotas allow for the calls made: max over operations of
  * calls / quota (with the halving, the two phases added).
  */
-async function runQuota(label: string, n: number, target: string, halveAfter?: number): Promise<QuotaRow> {
+async function runQuota(
+  label: string,
+  n: number,
+  target: string,
+  halveAfter?: number,
+  extraArgs: string[] = [],
+): Promise<QuotaRow> {
   const quotas = quotasFor(n);
   const proxy = await startFaultProxy({ target, throttleRate: 0, quotas });
   const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-bench-'));
@@ -94,6 +100,7 @@ async function runQuota(label: string, n: number, target: string, halveAfter?: n
       summaryFile,
       '--log-level',
       'warn',
+      ...extraArgs,
     ];
     const result = await runCli(args, localEnv(proxy.endpoint));
     const wall = (performance.now() - started) / 1000;
@@ -425,7 +432,13 @@ async function main(): Promise<void> {
       const env = localEnv(moto.endpoint);
 
       quotaRows.push(await runQuota('AWS-like quotas, --max-rps 0', n, moto.endpoint));
-      if (n > 2000) quotaRows.push(await runQuota('quota halved half-way', n, moto.endpoint, 0.5));
+      if (n > 2000) {
+        quotaRows.push(await runQuota('quota halved half-way', n, moto.endpoint, 0.5));
+        // As the Jenkinsfile runs it: a deadline that the quotas allow must not push past them. The
+        // rows before left the count in latest.txt.
+        const deadline = ['--finish-within', '9m'];
+        quotaRows.push(await runQuota('quota halved, --finish-within 9m', n, moto.endpoint, 0.5, deadline));
+      }
       console.log(quotaTable(quotaRows));
       if (QUOTA_ONLY) continue;
       rows.push(await runBackup('cap off', n, t, env, ['--max-rps', '0']));
