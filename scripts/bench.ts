@@ -4,11 +4,11 @@
  * calls, uncapped and then as Jenkins runs it (default cap, --finish-within 9m); once at the default
  * request cap; the bare calls alone (moto's own floor); and a restore.
  *
- *   npm run bench                 N = 2,000 and 10,000
+ *   npm run bench                 N = 2,000 and 10,000 (about 50 minutes: 30% throttling is slow by design)
  *   npm run bench -- --n 500      other sizes, comma-separated
  *   npm run bench -- --value-kb 8 every value 8 KB (the memory worst case)
  *   npm run bench -- --quota-only only the AWS-like quota rows (per-operation token buckets at the proxy)
- *   npm run bench -- --startup    fixed costs on 500 parameters: the runner against a chamber-like Go reader
+ *   npm run bench -- --startup    fixed costs on 500 parameters: the runner against chamber's calls (Go) and the bare SDK
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
