@@ -72,7 +72,7 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
       minimumFetchCalls: Math.ceil(capturedCount / FETCH_BATCH_SIZE),
       listPages: collected.listPages,
     },
-    ...(input.deadline ? { deadline: deadlineSummary(input.deadline) } : {}),
+    ...(input.deadline ? { deadline: input.deadline.summary } : {}),
   });
 
   // Nothing matched but the runner's own keys: the environment is empty or misnamed. Upload nothing
@@ -101,11 +101,6 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   if (latest.kind === 'moved') listener({ type: 'latest-moved', region, bucket, key });
   else listener({ type: 'latest-kept', region, bucket, key, current: latest.current });
   return { status: 'ok', ...captured(), key, bytes, sha256: encoded.sha256Hex, latest: latest.kind };
-}
-
-function deadlineSummary(deadline: RegionDeadline): { seconds: number; expectedParameters?: number } {
-  const expected = deadline.expectedCount;
-  return { seconds: deadline.seconds, ...(expected !== undefined ? { expectedParameters: expected } : {}) };
 }
 
 function randomSuffix(): string {

@@ -29,8 +29,9 @@ export class RegionDeadline {
     this.expected = count;
   }
 
-  get expectedCount(): number | undefined {
-    return this.expected || undefined;
+  /** For the region's summary: its time, and the count it expected if it knew one. */
+  get summary(): { seconds: number; expectedParameters?: number } {
+    return { seconds: this.seconds, ...(this.expected ? { expectedParameters: this.expected } : {}) };
   }
 
   onProgress(progress: CollectProgress): void {

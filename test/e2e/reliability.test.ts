@@ -124,7 +124,7 @@ describe('pace', () => {
 });
 
 describe('finish within the stage', () => {
-  it('keeps the count with latest.txt, and a later run under throttling paces to its deadline from it', async () => {
+  it('keeps the count with latest.txt, and a later run under throttling takes its deadline count from it', async () => {
     const first = session.summaryPath('count');
     expect((await session.run(['--env', 'dev', '--region', HOME, '--summary-file', first])).code).toBe(0);
     const count = JSON.parse(readFileSync(first, 'utf8')).regions[0].parameterCount;

@@ -14,7 +14,7 @@ describe('Class: RegionDeadline', () => {
     time.now = 30_000;
     // 9,000 names left = 900 calls, in 90 - 30 = 60 seconds.
     expect(deadline.needed('GetParameters')).toBeCloseTo(15, 5);
-    expect(deadline.expectedCount).toBe(10_000);
+    expect(deadline.summary).toEqual({ seconds: 100, expectedParameters: 10_000 });
   });
 
   it('asks the listing for its pages left, at the names per page seen so far', () => {
@@ -37,7 +37,7 @@ describe('Class: RegionDeadline', () => {
     deadline.onProgress({ listingDone: false, listed: 200, listPages: 20, fetched: 100 });
     expect(deadline.needed('GetParameters')).toBeCloseTo(10 / 54, 5);
     expect(deadline.needed('DescribeParameters')).toBe(0);
-    expect(deadline.expectedCount).toBeUndefined();
+    expect(deadline.summary).toEqual({ seconds: 60 });
   });
 
   it('when more is listed than expected, the listing still has a page to go until it ends', () => {
