@@ -132,8 +132,7 @@ async function verifyStored(input: VerifyInput, now: () => Date): Promise<Verify
     strict: input.strict,
     failures: [],
   };
-  if (input.maxAgeMs !== undefined)
-    checkAge(report, input, input.from.kind === 'latest' ? key : await store.readLatest(), now);
+  if (input.maxAgeMs !== undefined) checkAge(report, input, await newestBackupKey(input, key, store), now);
   return report;
 }
 
