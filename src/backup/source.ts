@@ -18,7 +18,8 @@ export type BackupSource =
 
 /** `latest`, `file:PATH`, a date (`2026-11-29`: that whole day), a UTC time (`2026-11-29T13:00`), or a key. */
 export function parseSource(from: string | undefined, option = '--from'): BackupSource {
-  if (!from || from === 'latest') return { kind: 'latest' };
+  if (from === undefined || from === 'latest') return { kind: 'latest' };
+  if (!from.trim()) throw new UsageError(`${option} must not be empty`);
   if (from.startsWith('file:')) {
     const path = from.slice('file:'.length);
     if (!path) throw new UsageError(`${option} file: needs a path, e.g. ${option} file:./backup.json`);
@@ -86,7 +87,7 @@ export async function resolveKey(
       return source.key;
     }
     case 'latest': {
-      const key = await store.readLatest();
+      const key = await store.readLatest(env);
       if (!key)
         throw new NoBackupError(
           `s3://${store.bucket}/latest.txt does not exist: no backup has completed in this bucket yet`,

@@ -11,6 +11,7 @@ import { registerRestore } from './commands/restore';
 import { registerVerify } from './commands/verify';
 import { CommandContext, type Streams } from './context';
 import { logFormatOf } from './logger';
+import { refuseBlankValues } from './options';
 
 const PROGRAM_HELP = `
 backup is the default command: "ssm-backup --env dev --dry-run" is "ssm-backup backup --env dev --dry-run".
@@ -66,6 +67,7 @@ export function buildProgram(context: CommandContext): Command {
   registerDiff(program, context);
   registerHistory(program, context);
   registerPolicy(program, context);
+  refuseBlankValues(program);
   return program;
 }
 

@@ -26,6 +26,24 @@ export interface CommonOptions {
   logFormat: LogFormat;
 }
 
+/**
+ * An empty or blank value is never "not given" (`--at ''` must not mean the newest backup): every
+ * option that takes a value refuses one, in its parser, before any other parser sees it (`Number('')`
+ * is 0) and before any AWS call. Applied to every command once the program is built.
+ */
+export function refuseBlankValues(program: Command): void {
+  for (const command of [program, ...program.commands]) {
+    for (const option of command.options) {
+      if (!option.required && !option.optional) continue;
+      const parse = option.parseArg;
+      option.argParser((value: string, previous: unknown) => {
+        if (value.trim() === '') throw new InvalidArgumentError('it must not be empty');
+        return parse ? parse(value, previous) : value;
+      });
+    }
+  }
+}
+
 export function integer(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);

@@ -5,11 +5,10 @@ import { ConfigurationError, UsageError } from '../errors';
 import { validateRegion } from './selection';
 
 export function parseRegionList(value: string, source: string): string[] {
-  const regions = value
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  if (regions.length === 0) throw new UsageError(`${source}: the region list is empty`);
+  const regions = value.split(',').map((r) => r.trim());
+  // An empty item (`a,,b`, a trailing comma) is a typo, never "skip this one".
+  if (regions.every((r) => !r)) throw new UsageError(`${source}: the region list is empty`);
+  if (regions.some((r) => !r)) throw new UsageError(`${source}: '${value}' has an empty item`);
   const seen = new Set<string>();
   for (const region of regions) {
     validateRegion(region, source);
