@@ -66,6 +66,19 @@ export function backupBucketName(args: {
   return `${args.projectName}-ssm-backup-${args.env}-${args.accountId}-${args.region}`;
 }
 
+const BUCKET_NAME_PATTERN = /^(.+?)-ssm-backup-(.+)-(\d{12})-([a-z]{2}(?:-[a-z]+)+-\d{1,2})$/;
+
+/**
+ * The inverse of backupBucketName, for a name that follows the grammar; undefined for any other name
+ * (a bucket named by hand). S3 names are lower case, so the environment comes back lower case.
+ */
+export function parseBackupBucketName(
+  name: string,
+): { projectName: string; env: string; accountId: string; region: string } | undefined {
+  const m = BUCKET_NAME_PATTERN.exec(name);
+  return m ? { projectName: m[1], env: m[2], accountId: m[3], region: m[4] } : undefined;
+}
+
 /** The alias the stack gives its backup key in every region, so one name serves them all. */
 export function backupKmsAliasName(args: { projectName: string; env: string }): string {
   return `alias/${args.projectName}-ssm-backup-${args.env}`;

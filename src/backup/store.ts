@@ -1,8 +1,14 @@
 import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { errorCodeOf, isAwsError } from '../aws/errorKinds';
 import { replayableBody } from '../aws/replayableBody';
-import { compareBackupKeysNewestFirst, kmsKeyArnRegion, LATEST_KEY, parseBackupObjectKey } from '../contract';
-import { AwsCallError, IntegrityError } from '../errors';
+import {
+  type BackupKey,
+  compareBackupKeysNewestFirst,
+  kmsKeyArnRegion,
+  LATEST_KEY,
+  parseBackupObjectKey,
+} from '../contract';
+import { AwsCallError, ConfigurationError, IntegrityError, NoBackupError } from '../errors';
 import type { EncodedDocument } from './document';
 
 const COUNT_METADATA = 'parameter-count';
@@ -19,8 +25,21 @@ export type BucketCheck =
   | { kind: 'other-region'; actualRegion: string }
   | { kind: 'no-access'; code: string };
 
-/** What became of latest.txt after an upload: moved to the new key, or left at a newer one. */
-export type LatestOutcome = { kind: 'moved'; previous?: string } | { kind: 'kept-newer'; current: string };
+/**
+ * What became of latest.txt after an upload: moved to the new key (from the previous backup, or
+ * repaired from what it held), or left at a newer one.
+ */
+export type LatestOutcome =
+  | { kind: 'moved'; previous?: string; repaired?: string }
+  | { kind: 'kept-newer'; current: string };
+
+/** latest.txt as read: absent, or its text, ETag and (when it names one) the backup key it names. */
+type Pointer =
+  | { kind: 'absent' }
+  | { kind: 'present'; etag: string; text: string; parsed?: BackupKey; parameterCount?: number };
+
+/** S3 keys are at most 1,024 bytes: more than that in latest.txt is not a key. */
+const POINTER_MAX_BYTES = 1_024;
 
 export type Encryption = { kind: 'AES256' } | { kind: 'aws:kms'; keyId: string };
 
@@ -90,21 +109,25 @@ export class BackupStore {
   }
 
   /**
-   * Points latest.txt at `key`, forward only: if it already names a backup at least as new, it is
-   * left alone. The write is conditional on what was read (If-Match on its ETag, or If-None-Match
-   * when there was none), so a run that finishes late can never move it back past a newer one.
-   * It is encrypted with SSE-S3 whatever the backups use: it holds a key name, never a value, and the
-   * audit duty reads it without any KMS key. It carries the backup's parameter count as metadata, so
-   * that the next run knows how much to expect (a deadline needs that) without reading a backup.
+   * Points latest.txt at `key`, forward only: if it already names an existing backup of this
+   * environment at least as new, it is left alone. Whatever else it holds (nothing, garbage, a key
+   * whose object is gone or was never written, another environment's key that no object holds) is
+   * replaced, and the outcome says what was repaired. A pointer at another environment's real backup
+   * means the bucket is not this environment's: it is never moved (ConfigurationError).
+   *
+   * The write is conditional on what was read (If-Match on its ETag, or If-None-Match when there was
+   * none), so a run that finishes late can never move it back past a newer one. It is encrypted with
+   * SSE-S3 whatever the backups use: it holds a key name, never a value, and the audit duty reads it
+   * without any KMS key. It carries the backup's parameter count as metadata, so that the next run
+   * knows how much to expect (a deadline needs that) without reading a backup.
    */
   async moveLatestForward(key: string, parameterCount: number): Promise<LatestOutcome> {
     const mine = parseBackupObjectKey(key);
     if (!mine) throw new IntegrityError(`${key} is not a backup object key`);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.readLatestWithTag();
-      const theirs = current ? parseBackupObjectKey(current.key) : undefined;
-      if (current && theirs && theirs.takenAt.getTime() >= mine.takenAt.getTime())
-        return { kind: 'kept-newer', current: current.key };
+      const current = await this.readPointer();
+      const decision = await this.judge(current, mine);
+      if (decision.kind === 'kept-newer') return decision;
       try {
         await this.s3.send(
           new (s3Sdk().PutObjectCommand)({
@@ -113,11 +136,11 @@ export class BackupStore {
             Body: key,
             ContentType: 'text/plain',
             Metadata: { [COUNT_METADATA]: String(parameterCount) },
-            ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
+            ...(current.kind === 'present' ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
             ServerSideEncryption: 'AES256',
           }),
         );
-        return { kind: 'moved', ...(current ? { previous: current.key } : {}) };
+        return decision;
       } catch (error) {
         // Another run wrote latest.txt between our read and our write: read again and decide again.
         const lostRace =
@@ -127,27 +150,78 @@ export class BackupStore {
     }
   }
 
-  async readLatest(): Promise<string | undefined> {
-    return (await this.readLatestWithTag())?.key;
+  /** What to do with the pointer found, before moving it to `mine`. */
+  private async judge(current: Pointer, mine: BackupKey): Promise<LatestOutcome> {
+    if (current.kind === 'absent') return { kind: 'moved' };
+    const theirs = current.parsed;
+    if (!theirs) return { kind: 'moved', repaired: current.text ? 'it held no backup key' : 'it was empty' };
+    if (theirs.env !== mine.env) {
+      if (await this.exists(theirs.key))
+        throw new ConfigurationError(
+          `s3://${this.bucket}/${LATEST_KEY} names ${theirs.key}, a backup of environment '${theirs.env}': this ` +
+            `bucket is not ${mine.env}'s (check the bucket key); latest.txt was left alone`,
+        );
+      return { kind: 'moved', repaired: `it named ${theirs.key}, another environment's key that no object holds` };
+    }
+    if (theirs.takenAt.getTime() < mine.takenAt.getTime()) return { kind: 'moved', previous: theirs.key };
+    // As new or newer than this run: kept only if that backup really exists (a future key with no
+    // object would otherwise pin the pointer for ever).
+    if (await this.exists(theirs.key)) return { kind: 'kept-newer', current: theirs.key };
+    return { kind: 'moved', repaired: `it named ${theirs.key}, which no object holds` };
+  }
+
+  /** Whether an object exists, by listing (s3:ListBucket): the backup duty may not HeadObject a backup. */
+  private async exists(key: string): Promise<boolean> {
+    const out = await this.s3.send(
+      new (s3Sdk().ListObjectsV2Command)({ Bucket: this.bucket, Prefix: key, MaxKeys: 1 }),
+    );
+    return out.Contents?.[0]?.Key === key;
+  }
+
+  /**
+   * The key latest.txt names, for reading that backup; undefined when there is no latest.txt. A
+   * pointer that names no backup of `env` is a named error, never "does not exist".
+   */
+  async readLatest(env: string): Promise<string | undefined> {
+    const current = await this.readPointer();
+    if (current.kind === 'absent') return undefined;
+    const where = `s3://${this.bucket}/${LATEST_KEY}`;
+    const repair = 'the next good backup repairs it; until then name a backup with --from KEY or --at (see list)';
+    if (!current.parsed)
+      throw new NoBackupError(`${where} ${current.text ? 'holds no backup key' : 'is empty'}: ${repair}`);
+    if (current.parsed.env !== env)
+      throw new ConfigurationError(
+        `${where} names ${current.parsed.key}, a backup of environment '${current.parsed.env}', not '${env}'`,
+      );
+    return current.parsed.key;
   }
 
   /** The parameter count of the backup latest.txt names, as written with it; undefined if none. */
   async readLatestCount(): Promise<number | undefined> {
-    return (await this.readLatestWithTag())?.parameterCount;
+    const current = await this.readPointer();
+    return current.kind === 'present' && current.parsed ? current.parameterCount : undefined;
   }
 
-  private async readLatestWithTag(): Promise<{ key: string; etag: string; parameterCount?: number } | undefined> {
+  /** latest.txt as found: only its first bytes are read (a key is at most 1,024 bytes; garbage may be large). */
+  private async readPointer(): Promise<Pointer> {
     try {
-      const out = await this.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: LATEST_KEY }));
-      const key = ((await out.Body?.transformToString()) ?? '').trim();
+      const out = await this.s3.send(
+        new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: LATEST_KEY, Range: `bytes=0-${POINTER_MAX_BYTES}` }),
+      );
+      const text = ((await out.Body?.transformToString()) ?? '').trim();
       // Anyone who may write latest.txt may write this: only a plain count is taken.
       const count = out.Metadata?.[COUNT_METADATA];
       const parameterCount = count && /^\d{1,9}$/.test(count) ? Number(count) : undefined;
-      return key
-        ? { key, etag: out.ETag ?? '', ...(parameterCount !== undefined ? { parameterCount } : {}) }
-        : undefined;
+      const parsed = parseBackupObjectKey(text);
+      return {
+        kind: 'present',
+        etag: out.ETag ?? '',
+        text,
+        ...(parsed ? { parsed } : {}),
+        ...(parameterCount !== undefined ? { parameterCount } : {}),
+      };
     } catch (error) {
-      if (isAwsError(error, 'NoSuchKey', 'NotFound')) return undefined;
+      if (isAwsError(error, 'NoSuchKey', 'NotFound')) return { kind: 'absent' };
       throw error;
     }
   }

@@ -99,10 +99,16 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
         );
         return;
       case 'latest-moved':
-        logger.info(
-          { event: event.type, region: event.region, key: event.key },
-          `[${event.region}] latest.txt -> ${event.key}`,
-        );
+        if (event.repaired)
+          logger.warn(
+            { event: 'latest-repaired', region: event.region, key: event.key, repaired: event.repaired },
+            `[${event.region}] latest.txt repaired: ${event.repaired}; it now names ${event.key}`,
+          );
+        else
+          logger.info(
+            { event: event.type, region: event.region, key: event.key },
+            `[${event.region}] latest.txt -> ${event.key}`,
+          );
         return;
       case 'latest-kept':
         logger.warn(

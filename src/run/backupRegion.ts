@@ -98,9 +98,19 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   // An interrupted run leaves latest.txt where it was, even with a good object uploaded.
   InterruptedError.throwIfAborted(input.signal);
   const latest = await store.moveLatestForward(key, capturedCount);
-  if (latest.kind === 'moved') listener({ type: 'latest-moved', region, bucket, key });
+  const repaired = latest.kind === 'moved' ? latest.repaired : undefined;
+  if (latest.kind === 'moved')
+    listener({ type: 'latest-moved', region, bucket, key, ...(repaired ? { repaired } : {}) });
   else listener({ type: 'latest-kept', region, bucket, key, current: latest.current });
-  return { status: 'ok', ...captured(), key, bytes, sha256: encoded.sha256Hex, latest: latest.kind };
+  return {
+    status: 'ok',
+    ...captured(),
+    key,
+    bytes,
+    sha256: encoded.sha256Hex,
+    latest: latest.kind,
+    ...(repaired ? { latestRepaired: repaired } : {}),
+  };
 }
 
 function randomSuffix(): string {

@@ -25,7 +25,7 @@ export type RunEvent =
   | { type: 'would-upload'; region: string; bucket: string; key: string; count: number; bytes: number }
   | { type: 'uploaded'; region: string; bucket: string; key: string; bytes: number }
   | { type: 'verified'; region: string; bucket: string; key: string }
-  | { type: 'latest-moved'; region: string; bucket: string; key: string }
+  | { type: 'latest-moved'; region: string; bucket: string; key: string; repaired?: string }
   | { type: 'latest-kept'; region: string; bucket: string; key: string; current: string }
   | { type: 'region-done'; summary: RegionSummary }
   | { type: 'retry'; region: string; retry: RetryEvent }
@@ -60,7 +60,15 @@ interface Captured {
 
 /** One region's outcome, by status; each status carries exactly what it knows. */
 export type RegionSummary =
-  | (Captured & { status: 'ok'; key: string; bytes: number; sha256: string; latest: 'moved' | 'kept-newer' })
+  | (Captured & {
+      status: 'ok';
+      key: string;
+      bytes: number;
+      sha256: string;
+      latest: 'moved' | 'kept-newer';
+      /** What latest.txt held that was not a pointer to a backup of this environment, when it was repaired. */
+      latestRepaired?: string;
+    })
   | (Captured & { status: 'dry-run'; key: string; bytes: number; sha256: string })
   | (Captured & { status: 'empty' })
   | {

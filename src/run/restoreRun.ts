@@ -25,6 +25,8 @@ export interface RestoreRunInput {
   writesPerSecond: number;
   clientsFor: (region: string) => RegionClients;
   listener?: RunListener;
+  /** Aborted on SIGINT/SIGTERM: no write starts after it (see applyPlan). */
+  signal?: AbortSignal;
   /** Called with the plan before anything is written, so it is shown first. */
   onPlan?: (plan: RestorePlan) => Promise<void> | void;
 }
@@ -93,6 +95,7 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
     overwrite: input.overwrite,
     writesPerSecond: input.writesPerSecond,
     concurrency: input.concurrency,
+    ...(input.signal ? { signal: input.signal } : {}),
     onProgress: (done, total) => listener({ type: 'apply-progress', region: input.targetRegion, done, total }),
   });
   return { loaded, plan, applied };

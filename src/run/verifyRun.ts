@@ -152,5 +152,5 @@ async function newestBackupKey(
   store: BackupStore | undefined,
 ): Promise<string | undefined> {
   if (input.from.kind === 'latest') return loadedKey;
-  return (store ?? (await regionStore(input, input.region))).readLatest();
+  return (store ?? (await regionStore(input, input.region))).readLatest(input.env);
 }

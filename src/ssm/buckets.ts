@@ -1,5 +1,5 @@
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { kmsKeyArnRegion, ssmKeys } from '../contract';
+import { kmsKeyArnRegion, parseBackupBucketName, ssmKeys } from '../contract';
 import { ConfigurationError } from '../errors';
 
 /** A region's bucket and the SSM key that named it, so every message can say where it came from. */
@@ -38,13 +38,14 @@ export async function resolveBucket(args: {
     ...(published === undefined ? {} : { kmsKeyArn: checkedKeyArn(published, kmsKey, region) }),
     ...(accountId ? { accountId } : {}),
   };
+  const owner = { env, ...(accountId ? { accountId } : {}) };
   const bucket = found.get(perRegionKey);
   if (bucket !== undefined)
-    return { region, bucket: checkedName(bucket, perRegionKey, region), source: perRegionKey, ...alongside };
+    return { region, bucket: checkedName(bucket, perRegionKey, region, owner), source: perRegionKey, ...alongside };
   if (isHome) {
     const legacy = found.get(legacyKey);
     if (legacy !== undefined)
-      return { region, bucket: checkedName(legacy, legacyKey, region), source: legacyKey, ...alongside };
+      return { region, bucket: checkedName(legacy, legacyKey, region, owner), source: legacyKey, ...alongside };
     throw new ConfigurationError(
       `no backup bucket configured for ${region}: neither ${perRegionKey} nor ${legacyKey} exists in ` +
         `${region} (is the Pulumi stack deployed?)`,
@@ -56,14 +57,29 @@ export async function resolveBucket(args: {
   );
 }
 
-/** A key that exists but cannot name a bucket is a configuration error of its own, named. */
-function checkedName(value: string, key: string, region: string): string {
+/**
+ * A key that exists but cannot name a bucket is a configuration error of its own, named. So is a
+ * name that, by the stack's grammar, belongs to another environment or account: one environment
+ * must never write into (or move the latest.txt of) another's bucket.
+ */
+function checkedName(value: string, key: string, region: string, owner: { env: string; accountId?: string }): string {
   const name = value.trim();
   if (!name) throw new ConfigurationError(`${key} in ${region} is empty: it must hold the backup bucket's name`);
   if (/^s3:\/\//i.test(name))
     throw new ConfigurationError(`${key} in ${region} holds an s3:// URL: it must hold the bare bucket name`);
   if (!BUCKET_NAME.test(name))
     throw new ConfigurationError(`${key} in ${region} holds '${name}', which is not an S3 bucket name`);
+  const named = parseBackupBucketName(name);
+  if (named && named.env !== owner.env.toLowerCase())
+    throw new ConfigurationError(
+      `${key} in ${region} holds '${name}', the bucket of environment '${named.env}', not '${owner.env}': ` +
+        "refusing to use another environment's bucket",
+    );
+  if (named && owner.accountId && named.accountId !== owner.accountId)
+    throw new ConfigurationError(
+      `${key} in ${region} holds '${name}', a bucket of account ${named.accountId}, not ${owner.accountId}: ` +
+        "refusing to use another account's bucket",
+    );
   return name;
 }
 

@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
@@ -134,6 +135,11 @@ function standardWorld(options: WorldOptions = {}) {
     if (!object) throw new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } });
     return { Body: sdkStreamMixin(Readable.from([object.body])), ETag: object.etag, Metadata: object.metadata };
   });
+  s3Mock.on(ListObjectsV2Command).callsFake((input: { Bucket: string; Prefix?: string }) => ({
+    Contents: [...objects.keys()]
+      .filter((id) => id.startsWith(`${input.Bucket}/${input.Prefix ?? ''}`))
+      .map((id) => ({ Key: id.slice(input.Bucket.length + 1) })),
+  }));
   // The writer never reads what it wrote back: no HeadObject, no GetObject of a backup.
   s3Mock.on(HeadObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
   return {
@@ -466,6 +472,7 @@ describe('Function: runBackup', () => {
     it('leaves latest.txt at a newer backup, with a warning, and still succeeds', async () => {
       const world = standardWorld();
       world.put('bucket-us-west-2', 'latest.txt', NEWER);
+      world.put('bucket-us-west-2', NEWER, '{}');
       const run = input({ regions: ['us-west-2'] });
       const result = await runBackup(run);
       expect(result.exitCode).toBe(ExitCode.Ok);
@@ -507,6 +514,7 @@ describe('Function: runBackup', () => {
         if (!raced) {
           raced = true;
           world.put('bucket-us-west-2', 'latest.txt', NEWER);
+          world.put('bucket-us-west-2', NEWER, '{}');
         }
         return answer;
       });
@@ -514,6 +522,64 @@ describe('Function: runBackup', () => {
       expect(result.exitCode).toBe(ExitCode.Ok);
       expect(result.summary.regions[0]).toMatchObject({ latest: 'kept-newer' });
       expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(NEWER);
+    });
+  });
+
+  describe('latest.txt is repaired whatever it holds', () => {
+    const FUTURE = '2031-01-01/ssm-backup-dev-20310101_000000-ffff0000.json';
+    const NEWER = '2026-11-29/ssm-backup-dev-20261129_140000-aaaa0000.json';
+    const OLDER = '2026-11-28/ssm-backup-dev-20261128_130000.json';
+    const PROD = '2026-11-29/ssm-backup-prod-20261129_140000-aaaa0000.json';
+    it.each([
+      ['empty', '', 'it was empty'],
+      ['a newline', '\n', 'it was empty'],
+      ['garbage', 'hello world', 'it held no backup key'],
+      ['a future key with no object', FUTURE, `it named ${FUTURE}, which no object holds`],
+      ['a newer key whose object was deleted', NEWER, `it named ${NEWER}, which no object holds`],
+      ["another environment's key with no object", PROD, `it named ${PROD}, another environment's key`],
+    ])(
+      '%s: moved to the new backup (a conditional write), with a warning naming what it replaced',
+      async (_, held, why) => {
+        const world = standardWorld();
+        world.put('bucket-us-west-2', 'latest.txt', held);
+        const run = input({ regions: ['us-west-2'] });
+        const result = await runBackup(run);
+        expect(result.exitCode).toBe(ExitCode.Ok);
+        expect(result.summary.regions[0]).toMatchObject({
+          status: 'ok',
+          latest: 'moved',
+          latestRepaired: expect.stringContaining(why),
+        });
+        expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(KEY);
+        expect(run.events).toContainEqual(
+          expect.objectContaining({ type: 'latest-moved', key: KEY, repaired: expect.stringContaining(why) }),
+        );
+        const latestPut = s3Mock
+          .commandCalls(PutObjectCommand)
+          .map((c) => c.args[0].input)
+          .find((i) => i.Key === 'latest.txt');
+        expect(latestPut).toMatchObject({ IfMatch: expect.stringMatching(/^"etag-\d+"$/) });
+      },
+    );
+
+    it("never moves a latest.txt that names another environment's existing backup: the bucket is not ours", async () => {
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', PROD);
+      world.put('bucket-us-west-2', PROD, '{}');
+      const result = await runBackup(input({ regions: ['us-west-2'] }));
+      expect(result.exitCode).toBe(ExitCode.Usage);
+      expect(result.summary.regions[0]).toMatchObject({ status: 'failed', error: { name: 'ConfigurationError' } });
+      expect(result.failure?.message).toMatch(/names .*prod.*a backup of environment 'prod': this bucket is not dev's/);
+      expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(PROD);
+    });
+
+    it('an older key whose object is gone is simply passed: no existence check is needed', async () => {
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', OLDER);
+      const result = await runBackup(input({ regions: ['us-west-2'] }));
+      expect(result.summary.regions[0]).toMatchObject({ latest: 'moved' });
+      expect(result.summary.regions[0]).not.toHaveProperty('latestRepaired');
+      expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
     });
   });
 
