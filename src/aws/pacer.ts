@@ -19,6 +19,9 @@ export type NeededRate = (operation: string) => number;
  */
 const WRITE_OPERATIONS = new Set(['PutParameter', 'AddTagsToResource', 'RemoveTagsFromResource']);
 
+/** The SSM operations that change parameters: paced on their own, and never abandoned once sent. */
+export const isWriteOperation = (operation: string): boolean => WRITE_OPERATIONS.has(operation);
+
 /**
  * Paces one region's requests. AWS quotas are per API (GetParameters shares its quota with every
  * application of the account; DescribeParameters has its own, lower one), so each operation has its
@@ -66,7 +69,7 @@ export class Pacer {
   private rateOf(operation: string): AdaptiveRate {
     let rate = this.rates.get(operation);
     if (!rate) {
-      const cap = WRITE_OPERATIONS.has(operation) ? 0 : (this.options.maxRps ?? 0);
+      const cap = isWriteOperation(operation) ? 0 : (this.options.maxRps ?? 0);
       rate = new AdaptiveRate({
         cap,
         needed: () => this.needed?.(operation) ?? 0,

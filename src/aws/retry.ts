@@ -8,8 +8,8 @@ import type {
 import pRetry from 'p-retry';
 import { InterruptedError } from '../errors';
 import type { CallStats } from './callStats';
-import { errorCodeOf, isConnectFailure, isThrottling, isTransient, toToolError } from './errorKinds';
-import type { Pacer } from './pacer';
+import { errorCodeOf, httpStatusOf, isConnectFailure, isThrottling, isTransient, toToolError } from './errorKinds';
+import { isWriteOperation, type Pacer } from './pacer';
 import { withFreshBody } from './replayableBody';
 import { abortableSleep } from './sleep';
 
@@ -77,6 +77,9 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
     async (args: InitializeHandlerArguments<object>) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      // A write once sent is waited for: its real answer says whether the parameter changed. A read
+      // in flight is abandoned at an interruption (its answer changes nothing).
+      const write = isWriteOperation(operation);
       let connectFailures = 0;
       return pRetry(
         async () => {
@@ -87,7 +90,8 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
             () => {
               // The pacer may have held the attempt back; a signal in the meantime cancels it.
               InterruptedError.throwIfAborted(signal);
-              return untilInterrupted(next(withFreshBody(args)), signal);
+              const sent = next(withFreshBody(args));
+              return write ? sent : untilInterrupted(sent, signal);
             },
             signal,
           );
@@ -123,7 +127,9 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
           },
         },
       ).catch((error: unknown) => {
-        throw signal?.aborted ? InterruptedError.of(signal) : toToolError(operation, error);
+        // A write's answer is reported as it is, even after an interruption: it is what happened.
+        const answered = write && httpStatusOf(error) !== undefined;
+        throw signal?.aborted && !answered ? InterruptedError.of(signal) : toToolError(operation, error);
       });
     };
 

@@ -8,6 +8,7 @@ import {
 import PQueue from 'p-queue';
 import { errorCodeOf } from '../aws/errorKinds';
 import { compareNames } from '../contract';
+import { InterruptedError } from '../errors';
 import type { BackedUpParameter } from '../types';
 import type { PlanEntry, RestorePlan } from './plan';
 
@@ -21,6 +22,8 @@ export interface ApplyOptions {
   writesPerSecond: number;
   concurrency: number;
   onProgress?: (done: number, total: number) => void;
+  /** Aborted on SIGINT/SIGTERM: no write starts after it; the writes in flight are waited for. */
+  signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -28,6 +31,10 @@ export interface ApplyResult {
   updated: string[];
   skipped: string[];
   failed: { name: string; code: string }[];
+  /** Writes never sent because the run was interrupted. */
+  notSent: string[];
+  /** The signal that interrupted the writes, if one did. */
+  interrupted?: 'SIGINT' | 'SIGTERM';
 }
 
 /**
@@ -37,7 +44,8 @@ export interface ApplyResult {
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const backup = new Map(options.backup.map((p) => [p.Name, p]));
   const live = new Map(options.live.map((p) => [p.Name, p]));
-  const result: ApplyResult = { created: [], updated: [], skipped: [], failed: [] };
+  const result: ApplyResult = { created: [], updated: [], skipped: [], failed: [], notSent: [] };
+  const { signal } = options;
   // Only creates and (with overwrite) updates are written; skipped entries never are.
   const writes = options.plan.entries.filter(
     (e): e is WriteEntry => e.action === 'create' || (e.action === 'update' && options.overwrite),
@@ -47,9 +55,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     options.writesPerSecond > 0 ? { intervalCap: options.writesPerSecond, interval: 1000, strict: true } : {};
   const queue = new PQueue({ concurrency: Math.max(1, options.concurrency), ...pace });
   let done = 0;
-  await Promise.all(
+  const sent = new Set<string>();
+  const everyWrite = Promise.all(
     writes.map((entry) =>
       queue.add(async () => {
+        if (signal?.aborted) return;
+        sent.add(entry.name);
         try {
           const parameter = backup.get(entry.name);
           // The plan was made from this backup: every planned name is in it.
@@ -57,15 +68,37 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
           await write(options.ssm, entry, parameter, live.get(entry.name));
           (entry.action === 'create' ? result.created : result.updated).push(entry.name);
         } catch (error) {
-          result.failed.push({ name: entry.name, code: errorCodeOf(error) });
+          // Held back by the pacer when the signal came: never sent, so not a failure.
+          if (error instanceof InterruptedError) sent.delete(entry.name);
+          else result.failed.push({ name: entry.name, code: errorCodeOf(error) });
         }
         options.onProgress?.(++done, writes.length);
       }),
     ),
   );
-  for (const list of [result.created, result.updated]) list.sort(compareNames);
+  await Promise.race([everyWrite, signal ? interrupted(signal, queue) : new Promise<never>(() => {})]);
+  if (signal?.aborted) {
+    result.interrupted = InterruptedError.of(signal).signal;
+    result.notSent = writes.map((e) => e.name).filter((name) => !sent.has(name));
+  }
+  for (const list of [result.created, result.updated, result.notSent]) list.sort(compareNames);
   result.failed.sort((a, b) => compareNames(a.name, b.name));
   return result;
+}
+
+/**
+ * Resolves once an interruption has emptied the queue (the paced writes waiting in it are dropped, not
+ * drained) and the writes in flight have their answers.
+ */
+function interrupted(signal: AbortSignal, queue: PQueue): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      queue.clear();
+      void queue.onIdle().then(resolve);
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
 }
 
 type WriteEntry = Extract<PlanEntry, { action: 'create' | 'update' }>;

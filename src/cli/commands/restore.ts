@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parsePointInTime, parseSource } from '../../backup/source';
-import { ExitCode, RestoreFailedError, UsageError } from '../../errors';
+import { ExitCode, InterruptedError, RestoreFailedError, UsageError } from '../../errors';
 import type { RestorePlan } from '../../restore/plan';
 import { runRestore } from '../../run/restoreRun';
 import { validateRegion } from '../../ssm/selection';
@@ -81,6 +81,7 @@ export function registerRestore(program: Command, context: CommandContext): void
         reviewedPlan,
         kmsKeyId: options.kmsKeyId,
         writesPerSecond: options.writeRps,
+        signal: context.signal,
         onPlan: async (plan) => {
           for (const line of formatPlan(plan, { overwrite: Boolean(options.overwrite) })) planOut.write(`${line}\n`);
           await context.writeResult(options.planFile, plan, 'plan');
@@ -91,20 +92,29 @@ export function registerRestore(program: Command, context: CommandContext): void
         logger.info({ event: 'plan-only' }, 'plan only: nothing written (add --apply to restore)');
         return ExitCode.Ok;
       }
-      logger.info(
-        {
-          event: 'restore-done',
-          created: applied.created.length,
-          updated: applied.updated.length,
-          skipped: applied.skipped.length,
-          failed: applied.failed.length,
-        },
-        `restored into ${targetRegion}: ${applied.created.length} created, ${applied.updated.length} updated, ` +
-          `${applied.skipped.length} updates skipped (no --overwrite), ${applied.failed.length} failed`,
-      );
+      const { interrupted, ...written } = applied;
+      const counts = {
+        created: applied.created.length,
+        updated: applied.updated.length,
+        skipped: applied.skipped.length,
+        failed: applied.failed.length,
+        notSent: applied.notSent.length,
+      };
+      const line =
+        `${counts.created} created, ${counts.updated} updated, ${counts.skipped} updates skipped (no --overwrite), ` +
+        `${counts.failed} failed`;
+      if (interrupted)
+        logger.warn(
+          { event: 'restore-interrupted', signal: interrupted, ...counts },
+          `restore into ${targetRegion} INTERRUPTED by ${interrupted}: ${line}, ${counts.notSent} not sent ` +
+            '(the writes in flight were waited for and counted by their answers)',
+        );
+      else logger.info({ event: 'restore-done', ...counts }, `restored into ${targetRegion}: ${line}`);
       if (applied.skipped.length) logger.info({ event: 'skipped' }, `skipped updates: ${applied.skipped.join(', ')}`);
       const api = where.clientsFor(targetRegion).stats.toJSON();
-      await context.writeResult(options.summaryFile, { plan: result.plan.counts, ...applied, api });
+      const status = interrupted ? 'interrupted' : applied.failed.length ? 'failed' : 'ok';
+      await context.writeResult(options.summaryFile, { status, plan: result.plan.counts, ...written, api });
+      if (interrupted) return new InterruptedError(interrupted).exitCode;
       return applied.failed.length ? context.reportError(new RestoreFailedError(applied.failed)) : ExitCode.Ok;
     }),
   );

@@ -267,6 +267,54 @@ describe('Deadlines: no call can hang', () => {
   });
 });
 
+describe('Interrupted in flight', () => {
+  /** Answers every request after `ms`, so a signal can come while one is on the wire. */
+  async function slowServer(ms: number, run: (endpoint: string) => Promise<void>) {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify({ Version: 7, Parameter: { Name: '/a/dev/x', Type: 'String', Value: 'v' } }));
+        }, ms),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await run(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  function interruptible(endpoint: string, signal: AbortSignal) {
+    const c = createRegionClients('us-west-2', { endpointUrl: endpoint, concurrency: 2, maxRps: 0, signal });
+    c.ssm.config.credentials = async () => credentials;
+    return c;
+  }
+
+  it('a write already sent is waited for and returns its real answer (restore counts it)', async () => {
+    await slowServer(300, async (endpoint) => {
+      const controller = new AbortController();
+      const c = interruptible(endpoint, controller.signal);
+      const write = c.ssm.send(new PutParameterCommand({ Name: '/a/dev/x', Value: 'v', Type: 'String' }));
+      setTimeout(() => controller.abort(new InterruptedError('SIGTERM')), 50);
+      await expect(write).resolves.toMatchObject({ Version: 7 });
+    });
+  });
+
+  it('a read in flight is abandoned at once with the interruption', async () => {
+    await slowServer(2_000, async (endpoint) => {
+      const controller = new AbortController();
+      const c = interruptible(endpoint, controller.signal);
+      const read = c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }));
+      setTimeout(() => controller.abort(new InterruptedError('SIGTERM')), 50);
+      await expect(read).rejects.toBeInstanceOf(InterruptedError);
+    });
+  });
+});
+
 describe('Function: replayableBody', () => {
   it('sends the whole streamed body again on a retried upload', async () => {
     const received: string[] = [];

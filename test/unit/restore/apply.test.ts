@@ -1,4 +1,5 @@
 import { AddTagsToResourceCommand, PutParameterCommand, RemoveTagsFromResourceCommand } from '@aws-sdk/client-ssm';
+import { InterruptedError } from '../../../src/errors';
 import { applyPlan, policiesInput } from '../../../src/restore/apply';
 import { planRestore } from '../../../src/restore/plan';
 import type { BackedUpParameter } from '../../../src/types';
@@ -56,7 +57,7 @@ describe('Function: applyPlan', () => {
     });
     const result = await apply([created, p('/dev/changed', { Description: 'new' })], [p('/dev/changed')]);
 
-    expect(result).toEqual({ created: ['/dev/new'], updated: [], skipped: ['/dev/changed'], failed: [] });
+    expect(result).toEqual({ created: ['/dev/new'], updated: [], skipped: ['/dev/changed'], failed: [], notSent: [] });
     const puts = ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input);
     expect(puts).toEqual([
       {
@@ -145,6 +146,43 @@ describe('Function: applyPlan', () => {
     // The same writes at 3 a second: never more than 3 started in the first second.
     await apply(backup, [], { writesPerSecond: 3, concurrency: 8 });
     expect(peak).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('Function: applyPlan, interrupted', () => {
+  it('sends nothing more, waits for the writes in flight and counts them by their answers; the rest are not sent', async () => {
+    const controller = new AbortController();
+    let sent = 0;
+    ssmMock.on(PutParameterCommand).callsFake(async () => {
+      // The signal comes while the third write is on the wire; its answer still comes, and counts.
+      if (++sent === 3) controller.abort(new InterruptedError('SIGTERM'));
+      await new Promise((r) => setTimeout(r, 50));
+      return { Version: 1 };
+    });
+    const backup = Array.from({ length: 12 }, (_, i) => p(`/dev/p${String(i).padStart(2, '0')}`));
+    const started = Date.now();
+    const result = await apply(backup, [], {
+      writesPerSecond: 3,
+      concurrency: 4,
+      signal: controller.signal,
+    });
+    expect(sent).toBe(3);
+    expect(result.interrupted).toBe('SIGTERM');
+    expect(result.created).toEqual(['/dev/p00', '/dev/p01', '/dev/p02']);
+    expect(result.failed).toEqual([]);
+    expect(result.notSent).toEqual(backup.slice(3).map((b) => b.Name));
+    // The paced queue (3 a second) is dropped, not drained: 9 more writes would take 3 s.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('an interruption before any write sends none', async () => {
+    ssmMock.on(PutParameterCommand).resolves({});
+    const controller = new AbortController();
+    controller.abort(new InterruptedError('SIGINT'));
+    const backup = [p('/dev/a'), p('/dev/b')];
+    const result = await apply(backup, [], { signal: controller.signal });
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
+    expect(result).toMatchObject({ interrupted: 'SIGINT', created: [], notSent: ['/dev/a', '/dev/b'] });
   });
 });
 
