@@ -1,5 +1,5 @@
 import { isEnvironmentName, isRegionName, kmsKeyArnRegion } from '../src/contract';
-import { DUTIES, type Duty } from '../src/policy/duties';
+import { DUTIES, type Duty, partitionOf } from '../src/policy/duties';
 
 /** The stack's configuration, checked before any resource is declared (README, "The Pulumi stack"). */
 
@@ -71,6 +71,12 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     if (regions.includes(region)) throw new StackConfigError(`regions: ${region} is listed twice`);
     regions.push(region);
   }
+  // One stack is one account, and an account lives in one partition (aws, aws-cn, aws-us-gov).
+  const partitions = [...new Set(regions.map((r) => partitionOf(r).name))];
+  if (partitions.length > 1)
+    throw new StackConfigError(
+      `regions: ${regions.join(', ')} span the partitions ${partitions.join(', ')}; one stack covers one partition`,
+    );
   const defaultRegion = raw.defaultRegion ?? regions[0];
   if (!regions.includes(defaultRegion))
     throw new StackConfigError(`defaultRegion ${defaultRegion} is not one of regions (${regions.join(', ')})`);

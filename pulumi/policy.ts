@@ -1,4 +1,4 @@
-import { partitionOf } from '../src/policy/duties';
+import { partitionOf, serviceHost } from '../src/policy/duties';
 
 /**
  * The bucket policy: no access without TLS; no PutObject without the server-side encryption header
@@ -48,7 +48,7 @@ export function bucketPolicyDocument(bucketArn: string, options: { backupKeyArn?
  * backup's ciphertext taken out of S3 stays sealed.
  */
 export function keyPolicyDocument(accountId: string, region: string) {
-  const partition = partitionOf(region);
+  const partition = partitionOf(region).name;
   return {
     Version: '2012-10-17',
     Statement: [
@@ -65,7 +65,7 @@ export function keyPolicyDocument(accountId: string, region: string) {
         Principal: { AWS: '*' },
         Action: 'kms:Decrypt',
         Resource: '*',
-        Condition: { StringNotEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        Condition: { StringNotEquals: { 'kms:ViaService': serviceHost('s3', region) } },
       },
     ],
   };

@@ -155,17 +155,26 @@ function statement(
   return { Sid, Effect, Action, Resource, ...(Condition ? { Condition } : {}) };
 }
 
-/** The ARNs of one scope. Regions absent means `*`; the partition follows the region. */
+/**
+ * The ARNs of one scope. Regions absent means `*`. Every ARN and service name is in the partition of
+ * the scope's regions (`aws` when none are named), the denies' `*` regions too, so that a deny in China
+ * or GovCloud matches what the allows grant there.
+ */
 class Arns {
   private readonly regions: readonly string[];
+  private readonly partition: Partition;
 
-  constructor(private readonly scope: PolicyScope) {
+  constructor(
+    private readonly scope: PolicyScope,
+    partition?: Partition,
+  ) {
     this.regions = scope.regions?.length ? scope.regions : ['*'];
+    this.partition = partition ?? partitionOfRegions(scope.regions ?? []);
   }
 
-  /** The same scope in every region: for denies. */
+  /** The same scope in every region of the partition: for denies. */
   inEveryRegion(): Arns {
-    return new Arns({ ...this.scope, regions: undefined });
+    return new Arns({ ...this.scope, regions: undefined }, this.partition);
   }
 
   /** The `/{env}/` rule: names starting with `/{env}/` and names with `/{env}/` further in. */
@@ -179,7 +188,7 @@ class Arns {
   }
 
   buckets(): string[] {
-    return this.perRegion((r) => [`arn:${partitionOf(r)}:s3:::${this.bucket(r)}`]);
+    return this.perRegion((r) => [`arn:${this.partition.name}:s3:::${this.bucket(r)}`]);
   }
 
   allObjects(): string[] {
@@ -206,7 +215,7 @@ class Arns {
   throughSsmForEnvironment(): PolicyStatement['Condition'] {
     return {
       StringLike: {
-        'kms:ViaService': this.perRegion((r) => [`ssm.${r}.amazonaws.com`]),
+        'kms:ViaService': this.perRegion((r) => [serviceHost('ssm', r, this.partition)]),
         // Any region's ARN: the key and kms:ViaService already hold the region.
         'kms:EncryptionContext:PARAMETER_ARN': this.inEveryRegion().parameters(),
       },
@@ -214,7 +223,7 @@ class Arns {
   }
 
   throughS3(): PolicyStatement['Condition'] {
-    return { StringLike: { 'kms:ViaService': this.perRegion((r) => [`s3.${r}.amazonaws.com`]) } };
+    return { StringLike: { 'kms:ViaService': this.perRegion((r) => [serviceHost('s3', r, this.partition)]) } };
   }
 
   /** One statement for the key ARNs, one for the aliases (as a condition on any key); none for SSE-S3. */
@@ -243,11 +252,11 @@ class Arns {
   }
 
   private ssm(region: string, resource: string): string {
-    return `arn:${partitionOf(region)}:ssm:${region}:${this.scope.accountId}:${resource}`;
+    return `arn:${this.partition.name}:ssm:${region}:${this.scope.accountId}:${resource}`;
   }
 
   private kms(region: string, resource: string): string {
-    return `arn:${partitionOf(region)}:kms:${region}:${this.scope.accountId}:${resource}`;
+    return `arn:${this.partition.name}:kms:${region}:${this.scope.accountId}:${resource}`;
   }
 
   private perRegion(make: (region: string) => string[]): string[] {
@@ -255,9 +264,40 @@ class Arns {
   }
 }
 
+/** An AWS partition: the ARN prefix and the DNS suffix of its service endpoints. */
+export interface Partition {
+  name: 'aws' | 'aws-cn' | 'aws-us-gov';
+  dnsSuffix: string;
+}
+
+const PARTITIONS: Record<Partition['name'], Partition> = {
+  aws: { name: 'aws', dnsSuffix: 'amazonaws.com' },
+  'aws-cn': { name: 'aws-cn', dnsSuffix: 'amazonaws.com.cn' },
+  'aws-us-gov': { name: 'aws-us-gov', dnsSuffix: 'amazonaws.com' },
+};
+
 /** `aws`, or the China and GovCloud partitions their regions belong to. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+export function partitionOf(region: string): Partition {
+  if (region.startsWith('cn-')) return PARTITIONS['aws-cn'];
+  if (region.startsWith('us-gov-')) return PARTITIONS['aws-us-gov'];
+  return PARTITIONS.aws;
+}
+
+/**
+ * The one partition of a set of regions (`aws` for none). A policy or stack cannot span partitions
+ * (each has its own accounts and ARNs), so a mix is a configuration error.
+ */
+export function partitionOfRegions(regions: readonly string[]): Partition {
+  const found = [...new Set(regions.map((r) => partitionOf(r).name))];
+  if (found.length > 1)
+    throw new ConfigurationError(
+      `the regions ${regions.join(', ')} span the partitions ${found.join(', ')}: one policy or stack covers ` +
+        'one partition; give each its own',
+    );
+  return PARTITIONS[found[0] ?? 'aws'];
+}
+
+/** A service's host name in a region, as `kms:ViaService` names it (`ssm.cn-north-1.amazonaws.com.cn`). */
+export function serviceHost(service: string, region: string, partition = partitionOf(region)): string {
+  return `${service}.${region}.${partition.dnsSuffix}`;
 }

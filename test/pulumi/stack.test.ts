@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import * as pulumi from '@pulumi/pulumi';
 import { parseStackConfig, type RawStackConfig, StackConfigError } from '../../pulumi/config';
+import { keyPolicyDocument } from '../../pulumi/policy';
 import { type BackupStack, createBackupStack, policyScope } from '../../pulumi/stack';
 import { main } from '../../src/cli/main';
 import { DUTIES, dutyPolicy } from '../../src/policy/duties';
@@ -444,6 +445,17 @@ describe('Policies: the stack and `ssm-backup policy` print the same documents',
   });
 });
 
+describe('Function: keyPolicyDocument in other partitions', () => {
+  it.each([
+    ['cn-north-1', 'arn:aws-cn:iam::123456789012:root', 's3.cn-north-1.amazonaws.com.cn'],
+    ['us-gov-west-1', 'arn:aws-us-gov:iam::123456789012:root', 's3.us-gov-west-1.amazonaws.com'],
+  ])('in %s the root principal is %s and decryption goes only through %s', (region, root, host) => {
+    const [enable, deny] = keyPolicyDocument('123456789012', region).Statement;
+    expect(enable?.Principal).toEqual({ AWS: root });
+    expect(deny?.Condition).toEqual({ StringNotEquals: { 'kms:ViaService': host } });
+  });
+});
+
 describe('Function: parseStackConfig', () => {
   it('defaults: first region is the default, 30/7 days, a KMS key per region, governance lock for 30 days', () => {
     expect(parseStackConfig({ ...base, regions: ['us-west-2', 'us-east-1'] })).toEqual({
@@ -465,6 +477,7 @@ describe('Function: parseStackConfig', () => {
     ['empty regions', { ...base, regions: [] }, /regions must be a list of at least one region/],
     ['duplicate region', { ...base, regions: ['us-west-2', 'us-west-2'] }, /us-west-2 is listed twice/],
     ['malformed region', { ...base, regions: ['us-west-2', 'Tokyo'] }, /'Tokyo' is not an AWS region name/],
+    ['two partitions', { ...base, regions: ['us-west-2', 'cn-north-1'] }, /span the partitions aws, aws-cn/],
     [
       'unknown default',
       { ...base, regions: ['us-west-2'], defaultRegion: 'eu-west-1' },

@@ -146,11 +146,48 @@ describe('Function: dutyPolicy', () => {
   });
 
   it('China and GovCloud regions get their partitions', () => {
-    const arns = allowed('audit', { ...scope, regions: ['cn-north-1', 'us-gov-west-1'] }).get('s3:ListBucket');
-    expect(arns).toEqual([
+    expect(allowed('audit', { ...scope, regions: ['cn-north-1'] }).get('s3:ListBucket')).toEqual([
       'arn:aws-cn:s3:::jenkins-infra-ssm-backup-dev-123456789012-cn-north-1',
+    ]);
+    expect(allowed('audit', { ...scope, regions: ['us-gov-west-1'] }).get('s3:ListBucket')).toEqual([
       'arn:aws-us-gov:s3:::jenkins-infra-ssm-backup-dev-123456789012-us-gov-west-1',
     ]);
+  });
+
+  /** Every ARN and service host in a document, wherever it stands (resources, conditions). */
+  function namesIn(document: unknown): { arns: string[]; hosts: string[] } {
+    const strings = JSON.stringify(document).match(/"[^"]*"/g) ?? [];
+    const values = strings.map((s) => JSON.parse(s) as string);
+    return {
+      arns: values.filter((v) => v.startsWith('arn:')),
+      hosts: values.filter((v) => /^(ssm|s3)\./.test(v)),
+    };
+  }
+
+  it.each([
+    ['cn-north-1', 'arn:aws-cn:', '.amazonaws.com.cn'],
+    ['us-gov-west-1', 'arn:aws-us-gov:', '.amazonaws.com'],
+    ['us-west-2', 'arn:aws:', '.amazonaws.com'],
+  ])('in %s every ARN of every duty, denies and conditions included, is in %s; hosts end %s', (region, prefix, dns) => {
+    const keys = { arns: [`${prefix}kms:${region}:123456789012:key/k1`], aliases: ['alias/a'] };
+    for (const duty of DUTIES) {
+      const { arns, hosts } = namesIn(dutyPolicy(duty, { ...scope, regions: [region], backupKeys: keys }));
+      expect(arns.length).toBeGreaterThan(0);
+      for (const arn of arns) expect(arn.startsWith(prefix)).toBe(true);
+      for (const host of hosts) expect(host).toBe(`${host.split('.')[0]}.${region}${dns}`);
+    }
+    const backup = dutyPolicy('backup', { ...scope, regions: [region], backupKeys: keys });
+    const denies = backup.Statement.filter((st) => st.Effect === 'Deny').flatMap((st) => [st.Resource].flat());
+    expect(denies.length).toBeGreaterThan(0);
+    for (const arn of denies) expect(arn.startsWith(prefix)).toBe(true);
+  });
+
+  it('regions of two partitions are refused: one policy covers one partition', () => {
+    for (const regions of [
+      ['us-west-2', 'cn-north-1'],
+      ['us-gov-west-1', 'us-east-1'],
+    ])
+      expect(() => dutyPolicy('backup', { ...scope, regions })).toThrow(/span the partitions/);
   });
 
   const SIX = ['ap-northeast-1', 'us-west-2', 'us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
