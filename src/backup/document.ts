@@ -87,6 +87,25 @@ export function encodeDocument(doc: BackupDocument, options: { releaseParameters
   return { chunks, size, sha256Base64: digest.toString('base64'), sha256Hex: digest.toString('hex') };
 }
 
+/**
+ * Bounds no real backup reaches, from SSM's own limits, so that a damaged or hostile file is refused
+ * early whatever its size.
+ * - One parameter line: SSM's largest parameter is an 8 KB value (advanced tier), a 2 KB name, a 1 KB
+ *   description and pattern, 50 tags and a few policies; even with every character escaped
+ *   sixfold by JSON that is under 256 KiB.
+ * - A document in another layout (no parameter lines: the old collector's, pretty-printed) is parsed
+ *   whole, so it is held in memory: 512 MiB is over 50 times what the old collector could write for a
+ *   full standard-tier region (10,000 parameters of at most 4 KB).
+ * - A whole backup: 100,000 parameters (the most an account holds in a region) of at most 256 KiB.
+ */
+export const DOCUMENT_LIMITS = {
+  parameterLineBytes: 256 * 1024,
+  wholeDocumentBytes: 512 * 1024 * 1024,
+  backupBytes: 100_000 * 256 * 1024,
+} as const;
+
+const mib = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
+
 /** The document without its parameters: what a streamed read keeps. */
 export type DocumentHeader = Omit<BackupDocument, 'parameters'>;
 
@@ -107,9 +126,16 @@ export function decodeDocument(body: Buffer | string, source: string): BackupDoc
  * right.
  */
 export class DocumentDecoder {
-  private carry = Buffer.alloc(0);
+  /** The bytes of the line not yet ended, as they came (joined once, when it ends: linear time). */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** Whether the first byte that is not white space has been seen (and was `{`). */
+  private started = false;
   /** Everything read so far, until the first parameter line shows the one-per-line layout. */
   private retained: Buffer[] | undefined = [];
+  private retainedBytes = 0;
+  /** A line too long to be a header line is being skipped (the whole layout keeps it in `retained`). */
+  private skippingLine = false;
   private readonly shell: string[] = [];
   private readonly names = new Set<string>();
   private readonly duplicates = new Set<string>();
@@ -118,22 +144,62 @@ export class DocumentDecoder {
   constructor(
     private readonly source: string,
     private readonly onParameter: (parameter: BackedUpParameter) => void,
+    private readonly limits: Omit<typeof DOCUMENT_LIMITS, 'backupBytes'> = DOCUMENT_LIMITS,
   ) {}
 
+  /**
+   * Garbage is refused from its first bytes (a document starts with `{`) or as soon as it passes a
+   * bound no real backup reaches (documentLimits), never after reading all of it.
+   */
   push(chunk: Buffer): void {
-    this.retained?.push(chunk);
-    const data = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (!this.started) this.checkStart(chunk);
+    if (this.retained) {
+      this.retained.push(chunk);
+      this.retainedBytes += chunk.length;
+      if (this.retainedBytes > this.limits.wholeDocumentBytes)
+        throw new IntegrityError(
+          `${this.source} is not a backup document: over ${mib(this.limits.wholeDocumentBytes)} without one ` +
+            'parameter line',
+        );
+    }
     let start = 0;
-    for (let newline = data.indexOf(10, start); newline >= 0; newline = data.indexOf(10, start)) {
-      this.line(data.subarray(start, newline));
+    for (let newline = chunk.indexOf(10, start); newline >= 0; newline = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, newline);
+      if (this.skippingLine) {
+        // Not JSON, so a document that turns out to be one parameter per line fails to parse.
+        this.shell.push('\u0000');
+        this.skippingLine = false;
+      } else this.line(this.carry.length ? Buffer.concat([...this.carry, piece]) : piece);
+      this.carry = [];
+      this.carryBytes = 0;
       start = newline + 1;
     }
-    // A copy, so the (large) chunk is not kept alive by the short partial line.
-    this.carry = Buffer.from(data.subarray(start));
+    if (start < chunk.length && !this.skippingLine) {
+      // A copy, so the (large) chunk is not kept alive by a short partial line.
+      this.carry.push(Buffer.from(chunk.subarray(start)));
+      this.carryBytes += chunk.length - start;
+      if (this.carryBytes > this.limits.parameterLineBytes) this.lineTooLong();
+    }
+  }
+
+  /**
+   * A parameter line (or any line, once the layout is one parameter per line) this long is damage. In
+   * the whole layout the line is kept in `retained` and need not be carried twice.
+   */
+  private lineTooLong(): void {
+    if (this.retained === undefined || this.carry[0]?.toString('utf8', 0, 64).trimStart().startsWith('{"Name"'))
+      throw new IntegrityError(
+        `${this.source} is damaged: parameters[${this.count}] is over ${mib(this.limits.parameterLineBytes)}, ` +
+          'more than SSM lets one parameter hold',
+      );
+    this.carry = [];
+    this.carryBytes = 0;
+    this.skippingLine = true;
   }
 
   end(): DocumentHeader {
-    if (this.carry.length) this.line(this.carry);
+    if (!this.started) throw new IntegrityError(`${this.source} is not a backup document: it is empty`);
+    if (this.carry.length) this.line(Buffer.concat(this.carry));
     if (this.retained) return this.whole(Buffer.concat(this.retained));
     const raw = this.parse(
       this.shell.join('\n'),
@@ -144,8 +210,19 @@ export class DocumentDecoder {
     return this.header(raw, this.count);
   }
 
+  /** The first byte that is not white space (after a UTF-8 byte order mark) must open a JSON object. */
+  private checkStart(chunk: Buffer): void {
+    let i = 0;
+    if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i++;
+    if (i === chunk.length) return;
+    if (chunk[i] !== 0x7b)
+      throw new IntegrityError(`${this.source} is not a backup document: it does not start with '{' (not JSON)`);
+    this.started = true;
+  }
+
   private line(bytes: Buffer): void {
-    const text = bytes.toString('utf8');
+    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
     const trimmed = text.trimStart();
     if (!trimmed.startsWith('{"Name"')) {
       this.shell.push(text);
@@ -161,7 +238,7 @@ export class DocumentDecoder {
 
   private whole(body: Buffer): DocumentHeader {
     const raw = this.parse(
-      body.toString('utf8'),
+      body.toString('utf8').replace(/^\uFEFF/, ''),
       'is not valid JSON (damaged or not a backup)',
     ) as Partial<BackupDocument>;
     if (!raw || typeof raw !== 'object' || !Array.isArray(raw.parameters))

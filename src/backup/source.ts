@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseBackupObjectKey } from '../contract';
 import { ConfigurationError, IntegrityError, NoBackupError, UsageError } from '../errors';
 import type { BackedUpParameter } from '../types';
-import { type BackupDocument, DocumentDecoder, type DocumentHeader, FORMAT_VERSION } from './document';
+import { type BackupDocument, DOCUMENT_LIMITS, DocumentDecoder, type DocumentHeader, FORMAT_VERSION } from './document';
 import type { BackupStore, StoredObject } from './store';
 
 /**
@@ -176,9 +177,23 @@ export async function loadBackup(source: BackupSource, env: string, store?: Back
   return { ...scanned, doc: { ...header, parameters } };
 }
 
+/**
+ * Only a regular file is read: a directory, a FIFO or a device (`/dev/zero`, `/dev/stdin`) is a usage
+ * error before any byte is read, and a file larger than any backup can be is refused by its size.
+ */
 async function openFile(path: string, origin: string): Promise<AsyncIterable<Uint8Array>> {
-  const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${origin}: ${error.code ?? error.message}`);
   });
+  const info = await handle.stat();
+  const problem = !info.isFile()
+    ? `it is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; give the path of a backup file`
+    : info.size > DOCUMENT_LIMITS.backupBytes
+      ? `it is ${info.size} bytes, more than any backup can be`
+      : undefined;
+  if (problem) {
+    await handle.close();
+    throw new UsageError(`cannot read ${origin}: ${problem}`);
+  }
   return handle.createReadStream();
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildDocument, decodeDocument, encodeDocument } from '../../../src/backup/document';
+import { buildDocument, DocumentDecoder, decodeDocument, encodeDocument } from '../../../src/backup/document';
 import { IntegrityError } from '../../../src/errors';
 import type { BackedUpParameter } from '../../../src/types';
 
@@ -177,5 +177,95 @@ describe('Property: encode then decode', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('Class: DocumentDecoder against garbage and oversized input', () => {
+  const small = { parameterLineBytes: 1024, wholeDocumentBytes: 64 * 1024 };
+  const decoder = (onParameter = () => {}) => new DocumentDecoder('file:x', onParameter, small);
+  const validDoc = (values: string[]) =>
+    Buffer.concat(
+      encodeDocument(
+        buildDocument({
+          env: 'dev',
+          region: 'us-west-2',
+          accountId: '123456789012',
+          startedAt: new Date('2026-11-29T13:00:00Z'),
+          parameters: values.map((v, i) => ({ Name: `/dev/p${i}`, Type: 'String' as const, Value: v })),
+        }),
+      ).chunks,
+    );
+
+  it.each([
+    ['binary', Buffer.from([0x00, 0x01, 0xff])],
+    ['text', Buffer.from('hello, this is not JSON\n')],
+    ['a JSON array', Buffer.from('  \n [1, 2]')],
+  ])('refuses %s from its first bytes, before reading more', (_, first) => {
+    expect(() => decoder().push(first)).toThrow(/does not start with '\{'/);
+  });
+
+  it('accepts a byte order mark and white space before the document', () => {
+    const d = decoder();
+    d.push(Buffer.from([0xef, 0xbb, 0xbf, 0x20, 0x0a]));
+    for (const chunk of [validDoc(['a'])]) d.push(chunk);
+    expect(d.end().parameter_count).toBe(1);
+  });
+
+  it('refuses an empty file', () => {
+    const d = decoder();
+    d.push(Buffer.from('  \n'));
+    expect(() => d.end()).toThrow(/it is empty/);
+  });
+
+  it('refuses a parameter line longer than one parameter can be, as soon as it passes the bound', () => {
+    const d = decoder();
+    const doc = validDoc(['x'.repeat(5000)]);
+    let pushed = 0;
+    expect(() => {
+      for (let i = 0; i < doc.length; i += 256) {
+        d.push(doc.subarray(i, i + 256));
+        pushed += 256;
+      }
+    }).toThrow(/parameters\[0\] is over 1 KiB, more than SSM lets one parameter hold/);
+    expect(pushed).toBeLessThan(doc.length);
+  });
+
+  it('refuses a document of no parameter lines once it passes the whole-document bound', () => {
+    const d = decoder();
+    d.push(Buffer.from('{\n'));
+    let pushed = 0;
+    expect(() => {
+      for (let i = 0; i < 1000; i++) {
+        d.push(Buffer.alloc(1024, 0x41));
+        pushed++;
+      }
+    }).toThrow(/over 64 KiB without one parameter line/);
+    expect(pushed).toBeLessThan(100);
+  });
+
+  it('still reads a whole-layout document with a line longer than a parameter line (the old one-line format)', () => {
+    const oneLine = Buffer.from(
+      JSON.stringify({
+        backup_date: '2026-11-29',
+        backup_timestamp: '20261129_130000',
+        environment: 'dev',
+        parameter_count: 3,
+        parameters: [0, 1, 2].map((i) => ({ Name: `/dev/p${i}`, Type: 'String', Value: 'v'.repeat(600) })),
+      }),
+    );
+    const names: string[] = [];
+    const d = decoder((p) => names.push(p.Name));
+    for (let i = 0; i < oneLine.length; i += 100) d.push(oneLine.subarray(i, i + 100));
+    expect(d.end().parameter_count).toBe(3);
+    expect(names).toEqual(['/dev/p0', '/dev/p1', '/dev/p2']);
+  });
+
+  it('reads a valid document fed one byte at a time (the line joining is not quadratic, and not lossy)', () => {
+    const doc = validDoc(['a', 'b\nc', 'é']);
+    const values: string[] = [];
+    const d = new DocumentDecoder('file:x', (p) => values.push(p.Value));
+    for (let i = 0; i < doc.length; i++) d.push(doc.subarray(i, i + 1));
+    expect(d.end().parameter_count).toBe(3);
+    expect(values).toEqual(['a', 'b\nc', 'é']);
   });
 });
