@@ -45,6 +45,26 @@ export class AwsCallError extends SsmBackupError {
   }
 }
 
+/**
+ * An endpoint that accepts connections but has never answered a request of this run: given up on
+ * within two minutes (not after the full retry budget), naming the endpoint and the timeout.
+ */
+export class DeadEndpointError extends SsmBackupError {
+  readonly exitCode = ExitCode.Failed;
+  constructor(
+    readonly operation: string,
+    readonly endpoint: string,
+    timeoutSeconds: number,
+    afterSeconds: number,
+  ) {
+    super(
+      `${operation}: no answer from ${endpoint} within the ${timeoutSeconds} s request timeout, and no request ` +
+        `of this run has ever been answered there (gave up after ${afterSeconds} s): check --endpoint-url, ` +
+        'AWS_ENDPOINT_URL, the proxy and the network',
+    );
+  }
+}
+
 /** Some SecureStrings could not be decrypted: the backup would be incomplete. */
 export class IncompleteCaptureError extends SsmBackupError {
   readonly exitCode = ExitCode.Failed;

@@ -4,7 +4,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { TOOL } from '../tool';
 import { CallStats } from './callStats';
 import { Pacer } from './pacer';
-import { DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, retryPlugin } from './retry';
+import { DEFAULT_RETRY_POLICY, type Liveness, type RetryEvent, type RetryPolicy, retryPlugin } from './retry';
 
 export interface ClientSettings {
   /** `--endpoint-url`; otherwise the SDK reads AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> itself. */
@@ -21,6 +21,10 @@ export interface ClientSettings {
   signal?: AbortSignal;
   retryPolicy?: RetryPolicy;
   onRetry?: (event: RetryEvent) => void;
+  /** Shared by every region of a run: whether the service has ever answered (see retry.ts). */
+  liveness?: Liveness;
+  /** How long an endpoint that never answered is waited on (default DEAD_ENDPOINT_MS; tests shorten it). */
+  deadEndpointMs?: number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -49,14 +53,17 @@ const quietSdkLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {
 export function createRegionClients(region: string, settings: ClientSettings): RegionClients {
   const pacer = new Pacer({ maxInFlight: settings.concurrency, maxRps: settings.maxRps });
   const stats = new CallStats(() => pacer.learnedRates());
+  const answerMs = (settings.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1_000;
   const plugin = retryPlugin({
     policy: settings.retryPolicy ?? DEFAULT_RETRY_POLICY,
     pacer,
     stats,
     onRetry: settings.onRetry,
     signal: settings.signal,
+    requestTimeoutMs: answerMs,
+    ...(settings.deadEndpointMs ? { deadEndpointMs: settings.deadEndpointMs } : {}),
+    ...(settings.liveness ? { liveness: settings.liveness } : {}),
   });
-  const answerMs = (settings.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1_000;
   // Every attempt has a deadline: to connect, to be answered, and for its socket to stay idle. The
   // handler only warns when requestTimeout passes unless told to throw.
   const deadlines = (requestTimeout: number) => ({

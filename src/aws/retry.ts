@@ -6,7 +6,7 @@ import type {
   Pluggable,
 } from '@smithy/types';
 import pRetry from 'p-retry';
-import { InterruptedError } from '../errors';
+import { DeadEndpointError, InterruptedError } from '../errors';
 import type { CallStats } from './callStats';
 import { errorCodeOf, httpStatusOf, isConnectFailure, isThrottling, isTransient, toToolError } from './errorKinds';
 import { isWriteOperation, type Pacer } from './pacer';
@@ -33,6 +33,21 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 10, baseDelayMs: 100
  */
 export const CONNECT_FAILURE_POLICY: RetryPolicy = { retries: 2, baseDelayMs: 250, maxDelayMs: 1_000 };
 
+/**
+ * Whether any request of the run has had an answer (any HTTP status). Until one has, an endpoint whose
+ * requests all time out is taken for dead and given up on within `DEAD_ENDPOINT_MS`, not after the full
+ * retry budget (10 retries of up to the request timeout each): a service that has answered before and
+ * then stalls or throttles keeps that budget. One per run, shared by every region's clients.
+ */
+export class Liveness {
+  answered = false;
+  /** When the run's first attempt was sent (ms). */
+  firstSentAt?: number;
+}
+
+/** How long a run waits on an endpoint that has never answered before it gives up. */
+export const DEAD_ENDPOINT_MS = 120_000;
+
 export interface RetryEvent {
   operation: string;
   /** The attempt that failed (1 is the first) and the most there will be. */
@@ -52,6 +67,13 @@ export interface RetryPlugOptions {
   signal?: AbortSignal;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Shared by the run's clients; see Liveness. */
+  liveness?: Liveness;
+  /** The clients' deadline for an answer (`--request-timeout`), for the dead-endpoint budget. */
+  requestTimeoutMs?: number;
+  /** Give up on an endpoint that never answered when another attempt would end past this; DEAD_ENDPOINT_MS. */
+  deadEndpointMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -72,6 +94,15 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
   const { policy, pacer, stats, signal } = options;
+  const liveness = options.liveness ?? new Liveness();
+  const now = options.now ?? Date.now;
+  const deadEndpointMs = options.deadEndpointMs ?? DEAD_ENDPOINT_MS;
+  /** Another unanswered attempt on an endpoint that never answered would end past the budget. */
+  const givenUp = (error: unknown): boolean =>
+    !liveness.answered &&
+    httpStatusOf(error) === undefined &&
+    !isConnectFailure(error) &&
+    now() - (liveness.firstSentAt ?? now()) + (options.requestTimeoutMs ?? 0) >= deadEndpointMs;
 
   const middleware =
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
@@ -85,6 +116,7 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
         async () => {
           InterruptedError.throwIfAborted(signal);
           stats.recordAttempt(operation);
+          liveness.firstSentAt ??= now();
           const output = await pacer.run(
             operation,
             () => {
@@ -96,6 +128,7 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
             signal,
           );
           pacer.onSuccess(operation);
+          liveness.answered = true;
           return output;
         },
         {
@@ -104,7 +137,8 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
           // that runs only when another attempt will really be made.
           minTimeout: 0,
           shouldRetry: async ({ error, attemptNumber }) => {
-            if (!isTransient(error) || signal?.aborted) return false;
+            if (httpStatusOf(error) !== undefined) liveness.answered = true;
+            if (!isTransient(error) || signal?.aborted || givenUp(error)) return false;
             const connectFailure = isConnectFailure(error);
             if (connectFailure && ++connectFailures > CONNECT_FAILURE_POLICY.retries) return false;
             const throttled = isThrottling(error);
@@ -129,7 +163,17 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
       ).catch((error: unknown) => {
         // A write's answer is reported as it is, even after an interruption: it is what happened.
         const answered = write && httpStatusOf(error) !== undefined;
-        throw signal?.aborted && !answered ? InterruptedError.of(signal) : toToolError(operation, error);
+        if (signal?.aborted && !answered) throw InterruptedError.of(signal);
+        if (isTransient(error) && givenUp(error)) {
+          const seconds = Math.round((now() - (liveness.firstSentAt ?? now())) / 1000);
+          throw new DeadEndpointError(
+            operation,
+            context.endpointV2?.url?.href ?? 'the endpoint',
+            (options.requestTimeoutMs ?? 0) / 1000,
+            seconds,
+          );
+        }
+        throw toToolError(operation, error);
       });
     };
 

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { type ClientSettings, createRegionClients, type RegionClients } from '../aws/clients';
+import { Liveness } from '../aws/retry';
 import { ExitCode, InterruptedError, SsmBackupError } from '../errors';
 import type { RunListener } from '../run/events';
 import { createLogger, type LogFormat } from './logger';
@@ -31,6 +32,8 @@ export class CommandContext {
   private logger?: Logger;
   private listener?: RunListener;
   private readonly clients = new Map<string, RegionClients>();
+  /** One for the command: a service that answered in any region is not a dead endpoint. */
+  private readonly liveness = new Liveness();
   private readonly interrupt = new AbortController();
 
   constructor(
@@ -110,6 +113,7 @@ export class CommandContext {
       if (!clients) {
         clients = createRegionClients(region, {
           ...settings,
+          liveness: this.liveness,
           onRetry: (retry) => this.reporter()({ type: 'retry', region, retry }),
         });
         this.clients.set(region, clients);

@@ -6,7 +6,8 @@ import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { freePort } from '../../../scripts/lib/moto';
 import { createRegionClients } from '../../../src/aws/clients';
 import { replayableBody } from '../../../src/aws/replayableBody';
-import { AwsCallError, ConfigurationError, InterruptedError } from '../../../src/errors';
+import { Liveness } from '../../../src/aws/retry';
+import { AwsCallError, ConfigurationError, DeadEndpointError, InterruptedError } from '../../../src/errors';
 
 /**
  * The retry plugin on a real SDK client with its real middleware stack, against a loopback server
@@ -264,6 +265,77 @@ describe('Deadlines: no call can hang', () => {
         expect(requests()).toBe(1);
       },
     );
+  });
+});
+
+describe('Dead endpoints: an endpoint that never answered is given up on quickly', () => {
+  /** Accepts connections; answers the first `answered` requests, then never answers again. */
+  async function halfDeadServer(answered: number, run: (endpoint: string, requests: () => number) => Promise<void>) {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (++requests > answered) return;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ Parameter: { Name: '/a/dev/x', Type: 'String', Value: 'v' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await run(`http://127.0.0.1:${(server.address() as { port: number }).port}`, () => requests);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  const settings = (endpoint: string) => ({
+    endpointUrl: endpoint,
+    concurrency: 1,
+    maxRps: 0,
+    requestTimeoutSeconds: 1,
+    // A budget of 2.5 s with 1 s timeouts: a third unanswered attempt would end past it.
+    deadEndpointMs: 2_500,
+    retryPolicy: { retries: 3, baseDelayMs: 1, maxDelayMs: 5 },
+  });
+
+  it('never answered: stops once another attempt would end past the budget, naming the endpoint and timeout', async () => {
+    await halfDeadServer(0, async (endpoint, requests) => {
+      const c = createRegionClients('us-west-2', settings(endpoint));
+      c.ssm.config.credentials = async () => credentials;
+      const error = await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeadEndpointError);
+      expect((error as Error).message).toContain(`no answer from ${endpoint}/ within the 1 s request timeout`);
+      expect((error as Error).message).toMatch(/no request of this run has ever been answered there/);
+      // Not the policy's 4 attempts.
+      expect(requests()).toBe(2);
+    });
+  });
+
+  it('answered before (a stall mid-run): keeps the full retry budget', async () => {
+    await halfDeadServer(1, async (endpoint, requests) => {
+      const c = createRegionClients('us-west-2', { ...settings(endpoint), liveness: new Liveness() });
+      c.ssm.config.credentials = async () => credentials;
+      await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }));
+      const error = await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).not.toBeInstanceOf(DeadEndpointError);
+      expect(requests()).toBe(1 + 4);
+    });
+  });
+
+  it("an answer in another region's clients of the same run counts (one Liveness per run)", async () => {
+    await halfDeadServer(1, async (endpoint, requests) => {
+      const liveness = new Liveness();
+      const first = createRegionClients('us-west-2', { ...settings(endpoint), liveness });
+      const second = createRegionClients('us-east-1', { ...settings(endpoint), liveness });
+      for (const c of [first, second]) c.ssm.config.credentials = async () => credentials;
+      await first.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }));
+      await expect(second.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.not.toBeInstanceOf(
+        DeadEndpointError,
+      );
+      expect(requests()).toBe(1 + 4);
+    });
   });
 });
 

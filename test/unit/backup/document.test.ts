@@ -182,7 +182,8 @@ describe('Property: encode then decode', () => {
 
 describe('Class: DocumentDecoder against garbage and oversized input', () => {
   const small = { parameterLineBytes: 1024, wholeDocumentBytes: 64 * 1024 };
-  const decoder = (onParameter = () => {}) => new DocumentDecoder('file:x', onParameter, small);
+  const decoder = (onParameter: (p: BackedUpParameter) => void = () => {}) =>
+    new DocumentDecoder('file:x', onParameter, small);
   const validDoc = (values: string[]) =>
     Buffer.concat(
       encodeDocument(
