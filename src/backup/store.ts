@@ -92,8 +92,9 @@ export class BackupStore {
    * without its KMS key: what the audit duty may do).
    */
   async describe(key: string): Promise<StoredObject> {
-    const head = await this.s3.send(
-      new (s3Sdk().HeadObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    const head = await this.named(
+      key,
+      this.s3.send(new (s3Sdk().HeadObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' })),
     );
     const count = head.Metadata?.[COUNT_METADATA];
     return {
@@ -249,13 +250,27 @@ export class BackupStore {
 
   /** An object's bytes as they stream in (never joined here), and the SHA-256 S3 stored with it. */
   async open(key: string): Promise<{ chunks: AsyncIterable<Uint8Array>; sha256Base64?: string }> {
-    const out = await this.s3.send(
-      new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    const out = await this.named(
+      key,
+      this.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' })),
     );
     return {
       chunks: out.Body as AsyncIterable<Uint8Array>,
       ...(out.ChecksumSHA256 ? { sha256Base64: out.ChecksumSHA256 } : {}),
     };
+  }
+
+  /** A backup named by key that is not there is a named error, not S3's bare NoSuchKey. */
+  private async named<T>(key: string, call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      if (isAwsError(error, 'NoSuchKey', 'NotFound') || httpStatus(error) === 404)
+        throw new NoBackupError(
+          `s3://${this.bucket}/${key} does not exist: no backup has that key (ssm-backup list shows the backups there)`,
+        );
+      throw error;
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import { compareNames } from '../contract';
 import type { FieldChange } from '../history/diff';
 import type { RestorePlan, SkipReason } from '../restore/plan';
 import type { DiffReport } from '../run/diffRun';
@@ -126,21 +127,29 @@ export function formatHistory(report: HistoryReport, options: { showHashes: bool
     `history of ${report.name} in s3://${report.bucket} (${report.backupsRead} backups read, ` +
       `${report.lines.length} hold it)`,
   ];
-  for (const line of report.lines) {
-    const who = line.lastModifiedUser ? ` by ${line.lastModifiedUser}` : '';
-    const modified = line.lastModified ? `, modified ${line.lastModified}${who}` : '';
-    const hash = options.showHashes ? `, value ${line.valueHash}` : '';
-    const changes =
-      line.changes === undefined
-        ? 'first seen'
-        : line.changes.length
-          ? line.changes.map((c) => formatChange(c, options.showHashes)).join('; ')
-          : 'unchanged';
-    const back = line.reappeared ? ' (absent from the backups just before)' : '';
-    lines.push(`  ${line.takenAt}  version ${line.version ?? '-'}${modified}${hash}  ${changes}${back}  [${line.key}]`);
-  }
+  // The lines and the backups it went missing from, in time order.
+  const gone = report.absences.map((a) => ({
+    takenAt: a.takenAt,
+    text: `  ${a.takenAt}  GONE: not in this backup (deleted or renamed since the one before)  [${a.key}]`,
+  }));
+  const held = report.lines.map((line) => ({ takenAt: line.takenAt, text: historyLine(line, options) }));
+  for (const entry of [...held, ...gone].sort((a, b) => compareNames(a.takenAt, b.takenAt))) lines.push(entry.text);
   if (!report.lines.length) lines.push('  no backup holds it');
   return lines;
+}
+
+function historyLine(line: HistoryReport['lines'][number], options: { showHashes: boolean }): string {
+  const who = line.lastModifiedUser ? ` by ${line.lastModifiedUser}` : '';
+  const modified = line.lastModified ? `, modified ${line.lastModified}${who}` : '';
+  const hash = options.showHashes ? `, value ${line.valueHash}` : '';
+  const changes =
+    line.changes === undefined
+      ? 'first seen'
+      : line.changes.length
+        ? line.changes.map((c) => formatChange(c, options.showHashes)).join('; ')
+        : 'unchanged';
+  const back = line.reappeared ? ' (absent from the backups just before)' : '';
+  return `  ${line.takenAt}  version ${line.version ?? '-'}${modified}${hash}  ${changes}${back}  [${line.key}]`;
 }
 
 /** Milliseconds in the largest unit that holds them whole (`1m`, `26h`, `90m`), else to one decimal. */

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ClientSettings, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../aws/clients';
@@ -168,9 +168,21 @@ export async function checkWritable(path: string, option: string): Promise<void>
   const target = resolve(path);
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`${option} ${path} is a directory; give a file path`);
+  // The nearest folder that exists, found by walking up the path's own names (never a tree).
+  let folder = dirname(target);
+  let found = await stat(folder).catch(() => undefined);
+  while (!found && dirname(folder) !== folder) {
+    folder = dirname(folder);
+    found = await stat(folder).catch(() => undefined);
+  }
+  if (found && !found.isDirectory()) throw new UsageError(`${option} ${path} cannot be written: ${folder} is a file`);
+  // /proc and /sys are the kernel's, not files: a recursive mkdir there spins for ever.
+  const real = await realpath(folder).catch(() => folder);
+  if (/^\/(proc|sys)(\/|$)/.test(real))
+    throw new UsageError(`${option} ${path} cannot be written: ${real} is a kernel file system, not a folder`);
   try {
-    await mkdir(dirname(target), { recursive: true });
-    await access(existing ? target : dirname(target), constants.W_OK);
+    await access(existing ? target : folder, constants.W_OK);
+    if (folder !== dirname(target)) await mkdir(dirname(target), { recursive: true });
   } catch (error) {
     throw new UsageError(`${option} ${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
@@ -189,9 +201,9 @@ export function duration(value: string): number {
   return Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS];
 }
 
-/** A duration that is more than nothing. */
+/** A duration of at least a second (the runner's pace cannot plan for less). */
 export function positiveDuration(value: string): number {
   const ms = duration(value);
-  if (!(ms > 0)) throw new InvalidArgumentError('expected a duration longer than zero, such as 9m');
+  if (!(ms >= 1_000)) throw new InvalidArgumentError('expected a duration of at least 1s, such as 9m');
   return ms;
 }

@@ -117,6 +117,13 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
             `${event.key} (a later run finished first)`,
         );
         return;
+      case 'deadline-missed':
+        logger.warn(
+          { event: event.type, region: event.region, seconds: event.seconds, overBySeconds: event.overBySeconds },
+          `[${event.region}] --finish-within ${event.seconds}s missed: the collection ended ${event.overBySeconds} s ` +
+            'late (the service throttled more than the deadline could make up for)',
+        );
+        return;
       case 'region-done':
         logRegionSummary(logger, event.summary);
         return;

@@ -59,6 +59,9 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
     fetchBatches: collected.fetchBatches,
   });
 
+  const over = input.deadline?.overBySeconds;
+  if (input.deadline && over !== undefined)
+    listener({ type: 'deadline-missed', region, seconds: input.deadline.seconds, overBySeconds: over });
   const captured = () => ({
     region,
     bucket,

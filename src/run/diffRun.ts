@@ -1,6 +1,7 @@
 import type { RegionClients } from '../aws/clients';
 import type { BackupSource } from '../backup/source';
 import { timestampToDate } from '../contract';
+import { SsmBackupError } from '../errors';
 import {
   type DiffEntry,
   diffFingerprints,
@@ -46,8 +47,11 @@ export interface DiffReport {
  */
 export async function runDiff(input: DiffInput): Promise<DiffReport> {
   const listener = input.listener ?? (() => {});
-  const from = await readSide(input, input.from);
-  const to = input.to.kind === 'live' ? await readLive(input, from.hasTags, listener) : await readSide(input, input.to);
+  const from = await named('--from', readSide(input, input.from));
+  const to =
+    input.to.kind === 'live'
+      ? await readLive(input, from.hasTags, listener)
+      : await named('--to', readSide(input, input.to));
   const entries = diffFingerprints(from.prints, to.prints);
   const count = (kind: DiffEntry['kind']) => entries.filter((e) => e.kind === kind).length;
   return {
@@ -56,6 +60,16 @@ export async function runDiff(input: DiffInput): Promise<DiffReport> {
     entries,
     counts: { added: count('added'), removed: count('removed'), changed: count('changed') },
   };
+}
+
+/** Which side failed, in the tool's own error (`--to: s3://b/k does not exist: ...`). */
+async function named<T>(option: string, reading: Promise<T>): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (error instanceof SsmBackupError) error.message = `${option} side: ${error.message}`;
+    throw error;
+  }
 }
 
 interface Side {

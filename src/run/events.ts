@@ -1,6 +1,7 @@
 import type { CallCounts } from '../aws/callStats';
 import type { RetryEvent } from '../aws/retry';
 import type { BucketCheck, Encryption } from '../backup/store';
+import type { RegionDeadlineSummary } from './regionDeadline';
 
 /** Where a region's encryption came from: the stack's published key, `--kms-key-id`, or SSE-S3. */
 export type EncryptionSource = 'stack' | 'option' | 'default';
@@ -28,6 +29,7 @@ export type RunEvent =
   | { type: 'latest-moved'; region: string; bucket: string; key: string; repaired?: string }
   | { type: 'latest-kept'; region: string; bucket: string; key: string; current: string }
   | { type: 'region-done'; summary: RegionSummary }
+  | { type: 'deadline-missed'; region: string; seconds: number; overBySeconds: number }
   | { type: 'retry'; region: string; retry: RetryEvent }
   | { type: 'backup-loaded'; origin: string; count: number; checksum: string }
   | { type: 'backup-chosen'; origin: string; at: string }
@@ -55,7 +57,7 @@ interface Captured {
   durationMs: number;
   api: ApiCounts;
   /** `--finish-within`: the region's time, and the count expected from the last backup if known. */
-  deadline?: { seconds: number; expectedParameters?: number };
+  deadline?: RegionDeadlineSummary;
 }
 
 /** One region's outcome, by status; each status carries exactly what it knows. */

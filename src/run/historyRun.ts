@@ -35,6 +35,8 @@ export interface HistoryReport {
   bucket: string;
   backupsRead: number;
   lines: HistoryLine[];
+  /** Each first backup that no longer held the parameter after one that did: when it went (deleted or renamed). */
+  absences: { key: string; takenAt: string }[];
 }
 
 /**
@@ -57,17 +59,20 @@ export async function runHistory(input: HistoryInput): Promise<HistoryReport> {
     ),
   );
   const lines: HistoryLine[] = [];
+  const absences: HistoryReport['absences'] = [];
+  const takenAt = (key: string) => parseBackupObjectKey(key)?.takenAt.toISOString() ?? '';
   let previous: ReturnType<typeof fingerprint> | undefined;
   let gap = false;
   found.forEach((print, index) => {
+    const key = backups[index].key;
     if (!print) {
+      if (lines.length && !gap) absences.push({ key, takenAt: takenAt(key) });
       gap = lines.length > 0;
       return;
     }
-    const key = backups[index].key;
     lines.push({
       key,
-      takenAt: parseBackupObjectKey(key)?.takenAt.toISOString() ?? '',
+      takenAt: takenAt(key),
       ...(print.version !== undefined ? { version: print.version } : {}),
       ...(print.lastModified ? { lastModified: print.lastModified } : {}),
       ...(print.lastModifiedUser ? { lastModifiedUser: print.lastModifiedUser } : {}),
@@ -78,5 +83,5 @@ export async function runHistory(input: HistoryInput): Promise<HistoryReport> {
     previous = print;
     gap = false;
   });
-  return { name: input.name, bucket: store.bucket, backupsRead: backups.length, lines };
+  return { name: input.name, bucket: store.bucket, backupsRead: backups.length, lines, absences };
 }

@@ -4,6 +4,13 @@ import type { CollectProgress } from '../ssm/collect';
 /** Kept for encoding, the upload and latest.txt once the collection is done. */
 const RESERVE_SHARE = 0.1;
 
+export interface RegionDeadlineSummary {
+  seconds: number;
+  expectedParameters?: number;
+  /** Present when the region ended after its deadline: by how much. */
+  missedBySeconds?: number;
+}
+
 /**
  * A region's deadline (`--finish-within`): how many successful calls a second each operation needs
  * for the work left to be done in the time left. The pacer never goes slower than that, whatever it
@@ -29,9 +36,20 @@ export class RegionDeadline {
     this.expected = count;
   }
 
-  /** For the region's summary: its time, and the count it expected if it knew one. */
-  get summary(): { seconds: number; expectedParameters?: number } {
-    return { seconds: this.seconds, ...(this.expected ? { expectedParameters: this.expected } : {}) };
+  /** Seconds past the deadline now, if it has passed. */
+  get overBySeconds(): number | undefined {
+    const over = (this.now() - this.startedAtMs) / 1000 - this.seconds;
+    return over > 0 ? Math.round(over * 10) / 10 : undefined;
+  }
+
+  /** For the region's summary: its time, the count it expected if it knew one, and whether it was missed. */
+  get summary(): RegionDeadlineSummary {
+    const over = this.overBySeconds;
+    return {
+      seconds: this.seconds,
+      ...(this.expected ? { expectedParameters: this.expected } : {}),
+      ...(over !== undefined ? { missedBySeconds: over } : {}),
+    };
   }
 
   onProgress(progress: CollectProgress): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parsePointInTime } from '../../backup/source';
-import { ExitCode, UsageError } from '../../errors';
+import { ExitCode, NoBackupError, UsageError } from '../../errors';
 import { ValueHasher } from '../../history/diff';
 import { runHistory } from '../../run/historyRun';
 import type { CommandContext } from '../context';
@@ -48,6 +48,14 @@ export function registerHistory(program: Command, context: CommandContext): void
       } else {
         for (const line of formatHistory(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);
       }
+      // A name no backup ever held is most likely a typo: say so, and fail.
+      if (!report.lines.length)
+        return context.reportError(
+          new NoBackupError(
+            `no backup in s3://${report.bucket}${options.since ? ` since ${options.since}` : ''} holds ` +
+              `${options.name} (${report.backupsRead} read): check the name (history takes the full name)`,
+          ),
+        );
       return ExitCode.Ok;
     }),
   );
