@@ -47,8 +47,11 @@ class QuotaBucket {
 
 export interface FaultProxy {
   endpoint: string;
-  /** Runs before a request is forwarded, with its X-Amz-Target and body: a test's way to change the world mid-run. */
-  beforeForward?: (amzTarget: string, body: Buffer) => Promise<void>;
+  /**
+   * Runs before a request is forwarded, with its X-Amz-Target (empty for S3), body, method and path: a
+   * test's way to change the world mid-run, or to hold a request until something else has happened.
+   */
+  beforeForward?: (amzTarget: string, body: Buffer, request: { method: string; path: string }) => Promise<void>;
   /** Whether to leave this request unanswered for good (the connection stays open): a lost answer. */
   stall?: (amzTarget: string, body: Buffer) => boolean;
   /** Rewrites a JSON answer from upstream (SSM), e.g. to report a name as InvalidParameters. */
@@ -119,7 +122,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         stats.stalled++;
         return;
       }
-      await proxy.beforeForward?.(amzTarget, body);
+      await proxy.beforeForward?.(amzTarget, body, { method: req.method ?? '', path: req.url ?? '' });
       const upstream = httpRequest(
         { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
         (upstreamRes) => {

@@ -206,9 +206,19 @@ export class BackupStore {
   /** latest.txt as found: only its first bytes are read (a key is at most 1,024 bytes; garbage may be large). */
   private async readPointer(): Promise<Pointer> {
     try {
-      const out = await this.s3.send(
-        new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: LATEST_KEY, Range: `bytes=0-${POINTER_MAX_BYTES}` }),
-      );
+      const get = (range: boolean) =>
+        this.s3.send(
+          new (s3Sdk().GetObjectCommand)({
+            Bucket: this.bucket,
+            Key: LATEST_KEY,
+            ...(range ? { Range: `bytes=0-${POINTER_MAX_BYTES}` } : {}),
+          }),
+        );
+      // S3 refuses any range of an empty object (416): read that one whole.
+      const out = await get(true).catch((error: unknown) => {
+        if (isAwsError(error, 'InvalidRange') || httpStatus(error) === 416) return get(false);
+        throw error;
+      });
       const text = ((await out.Body?.transformToString()) ?? '').trim();
       // Anyone who may write latest.txt may write this: only a plain count is taken.
       const count = out.Metadata?.[COUNT_METADATA];

@@ -150,7 +150,7 @@ describe('ssm-backup diff', () => {
     const early = await session.run(['diff', '--env', 'dev', '--region', REGION, '--from', '2020-01-01']);
     expect(early.code).toBe(2);
     expect(early.stderr).toMatch(
-      /NoBackupError: no backup in s3:\/\/\S+ was taken at or before 2020-01-01T23:59:59.999Z \(the oldest is /,
+      /NoBackupError: --from side: no backup in s3:\/\/\S+ was taken at or before 2020-01-01T23:59:59.999Z \(the oldest is /,
     );
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import type { CliResult } from '../../scripts/lib/cli';
 import { startFaultProxy } from '../../scripts/lib/faultProxy';
 import { freePort, type Moto, startMoto } from '../../scripts/lib/moto';
 import {
@@ -166,24 +167,52 @@ describe('never backwards, never over another run', () => {
   });
 
   it('a slow run that finishes after a newer one leaves latest.txt at the newer backup', async () => {
-    // The slow run starts first and is paced to a crawl; the fast run starts a second later
-    // (a later timestamp) and finishes first.
-    const slowSummary = session.summaryPath('slow');
-    const fastSummary = session.summaryPath('fast');
-    const slow = session.run(['--env', 'dev', '--region', OTHER, '--max-rps', '8', '--summary-file', slowSummary]);
-    await new Promise((r) => setTimeout(r, 1_500));
-    const fast = await session.run(['--env', 'dev', '--region', OTHER, '--summary-file', fastSummary]);
-    expect(fast.code).toBe(0);
-    const fastKey = JSON.parse(readFileSync(fastSummary, 'utf8')).regions[0].key;
-    expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
-    const slowResult = await slow;
+    // The order is made, not hoped for: the first run goes through a proxy that holds its upload
+    // until the second run, started later (a later timestamp), has finished.
+    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0 });
+    let reachedUpload!: () => void;
+    const uploadHeld = new Promise<void>((resolve) => {
+      reachedUpload = resolve;
+    });
+    let releaseUpload!: () => void;
+    const released = new Promise<void>((resolve) => {
+      releaseUpload = resolve;
+    });
+    proxy.beforeForward = async (_target, _body, { method, path }) => {
+      if (method !== 'PUT' || !path.includes('.json')) return;
+      reachedUpload();
+      await released;
+    };
+    try {
+      const slowSummary = session.summaryPath('slow');
+      const fastSummary = session.summaryPath('fast');
+      const slowStarted = Date.now();
+      const slow = session.run(['--env', 'dev', '--region', OTHER, '--summary-file', slowSummary], {
+        AWS_ENDPOINT_URL: proxy.endpoint,
+      });
+      await uploadHeld;
+      // Keys carry the start time to the second: the second run must start in a later second.
+      await new Promise((r) => setTimeout(r, Math.max(0, 1_100 - (Date.now() - slowStarted))));
+      const fast = await session.run(['--env', 'dev', '--region', OTHER, '--summary-file', fastSummary]);
+      expect(fast.code).toBe(0);
+      const fastKey = JSON.parse(readFileSync(fastSummary, 'utf8')).regions[0].key;
+      expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
+      releaseUpload();
+      await checkSlowRun(await slow, slowSummary, fastKey);
+    } finally {
+      releaseUpload();
+      await proxy.close();
+    }
+  });
+
+  async function checkSlowRun(slowResult: CliResult, slowSummary: string, fastKey: string) {
     expect(slowResult.code).toBe(0);
     const slowRegion = JSON.parse(readFileSync(slowSummary, 'utf8')).regions[0];
     expect(slowRegion).toMatchObject({ status: 'ok', latest: 'kept-newer' });
     expect(slowRegion.key < fastKey).toBe(true);
     expect(slowResult.stderr).toMatch(/WARN.*latest\.txt left at .*: it is at least as new as this run's/);
     expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
-  });
+  }
 });
 
 describe('interrupted runs', () => {
@@ -258,18 +287,36 @@ describe('configuration is checked before any work', () => {
   });
 
   it('a bucket in another region than its key says (exit 2)', async () => {
-    await deployStack(moto.endpoint, { env: 'astray', regions: [OTHER] });
+    // astray's own bucket for HOME, named to the grammar, given as its bucket for OTHER.
+    const { buckets: astray } = await deployStack(moto.endpoint, { env: 'astray', regions: [OTHER, HOME] });
     await ssmClient(moto.endpoint, OTHER).send(
       new PutParameterCommand({
         Name: '/jenkins/astray/backup/us-west-2/s3-bucket-name',
         Type: 'String',
-        Value: buckets[HOME]!,
+        Value: astray[HOME]!,
         Overwrite: true,
       }),
     );
     const result = await session.run(['--env', 'astray', '--region', OTHER, '--dry-run']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`bucket ${buckets[HOME]} .* is in ${HOME}, not ${OTHER}`));
+    expect(result.stderr).toMatch(new RegExp(`bucket ${astray[HOME]} .* is in ${HOME}, not ${OTHER}`));
+  });
+
+  it("another environment's bucket, by the name grammar, is refused before anything is written (exit 2)", async () => {
+    await deployStack(moto.endpoint, { env: 'stray', regions: [OTHER] });
+    await ssmClient(moto.endpoint, OTHER).send(
+      new PutParameterCommand({
+        Name: '/jenkins/stray/backup/us-west-2/s3-bucket-name',
+        Type: 'String',
+        Value: buckets[OTHER]!,
+        Overwrite: true,
+      }),
+    );
+    const before = await listKeys(moto.endpoint, OTHER, buckets[OTHER]!);
+    const result = await session.run(['--env', 'stray', '--region', OTHER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/the bucket of environment 'dev', not 'stray': refusing/);
+    expect(await listKeys(moto.endpoint, OTHER, buckets[OTHER]!)).toEqual(before);
   });
 
   it.each([
