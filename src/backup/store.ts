@@ -215,10 +215,13 @@ export class BackupStore {
           }),
         );
       // S3 refuses any range of an empty object (416): read that one whole.
-      const out = await get(true).catch((error: unknown) => {
-        if (isAwsError(error, 'InvalidRange') || httpStatus(error) === 416) return get(false);
-        throw error;
-      });
+      let out: Awaited<ReturnType<typeof get>>;
+      try {
+        out = await get(true);
+      } catch (error) {
+        if (!isAwsError(error, 'InvalidRange') && httpStatus(error) !== 416) throw error;
+        out = await get(false);
+      }
       const text = ((await out.Body?.transformToString()) ?? '').trim();
       // Anyone who may write latest.txt may write this: only a plain count is taken.
       const count = out.Metadata?.[COUNT_METADATA];
