@@ -17,6 +17,7 @@ PipelineHarness harness(Map opts = [:]) {
     if (opts.env) {
         h.env.putAll(opts.env)
     }
+    h.parametersUnknown = opts.parametersUnknown ?: false
     h.shHandler = { String script ->
         def regionsCall = script =~ /ssm-backup regions --env (\S+)/
         if (regionsCall) {
@@ -110,9 +111,22 @@ tests['prepare checks Node, installs with npm ci and builds, before any backup']
     List scripts = run.shScripts()
     assert scripts[0] == 'node --version'
     // Lean: only what the runner needs, no test tools or Pulumi SDK.
-    assert scripts[1] == 'npm ci --omit=dev --no-audit --no-fund'
-    assert scripts[2] == 'npx --no-install ssm-backup --version'
-    assert scripts.findIndexOf { it.contains('ssm-backup backup') } > 2
+    // Build, then prune to what the runner needs at run time.
+    assert scripts[1] == 'npm ci --no-audit --no-fund'
+    assert scripts[2] == 'npm prune --omit=dev --no-audit --no-fund'
+    assert scripts[3] == 'npx --no-install ssm-backup --version'
+    assert scripts.findIndexOf { it.contains('ssm-backup backup') } > 3
+}
+
+tests['a build before the job knows its parameters (the first) writes nothing and says so'] = {
+    PipelineRun run = harness(jenkinsfile: jenkinsfile, parametersUnknown: true).run()
+    assert !run.shScripts().any { it.contains('ssm-backup backup') || it.contains('ssm-backup regions') }
+    assert run.stageStatus('Back up') == 'SKIPPED'
+    assert run.currentBuild.currentResult == 'SUCCESS'
+    assert run.currentBuild.description.contains('nothing was backed up or written')
+    // The same job with its parameters known backs up.
+    PipelineRun known = harness(jenkinsfile: jenkinsfile).run()
+    assert known.shScripts().any { it.contains('ssm-backup backup') }
 }
 
 tests['three regions run in order as three stages, each with a 10-minute timeout and a pace that ends in 9'] = {

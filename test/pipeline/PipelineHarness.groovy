@@ -12,6 +12,8 @@ class PipelineHarness {
     File jenkinsfile
     Map params = [:]
     List causes = ['hudson.model.Cause$UserIdCause']
+    /** A build before Jenkins knows the parameters (its first): `params` has defaults, the environment none. */
+    boolean parametersUnknown = false
     Map env = [BUILD_NUMBER: '42', JOB_NAME: 'Admin_Jobs/ssm-backup', BUILD_URL: 'https://jenkins.example/job/ssm-backup/42/']
     /**
      * (String script) -> Integer exit code | String stdout | Map [status:, stdout:] | [hang: true] (never
@@ -147,7 +149,19 @@ class StagesSpec {
 class StageSpec {
     DeclarativeStage stage
     void steps(Closure body) { stage.steps = body }
-    void when(Closure body) { stage.when = body }
+    /** `when { expression { ... } }`: the stage runs when the expression is true. */
+    void when(Closure body) {
+        WhenSpec spec = new WhenSpec()
+        body.delegate = spec
+        body.resolveStrategy = Closure.DELEGATE_FIRST
+        body()
+        stage.when = spec.condition
+    }
+}
+
+class WhenSpec {
+    Closure condition
+    void expression(Closure body) { condition = body }
 }
 
 /** Explicit methods, not methodMissing: steps inside the post blocks must fall through to the script. */
@@ -186,6 +200,10 @@ abstract class PipelineScript extends Script {
             if (!pipelineRun.params.containsKey(p.name)) {
                 pipelineRun.params[p.name] = p.type == 'choice' ? p.choices[0] : p.defaultValue
             }
+        }
+        // A build started with parameters has them as environment variables too (as strings).
+        if (!pipelineRun.harness.parametersUnknown) {
+            pipelineRun.params.each { k, v -> pipelineRun.env[k] = String.valueOf(v) }
         }
 
         boolean failed = false
