@@ -24,6 +24,14 @@ export interface StackConfig {
   objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
   /** Per duty, the principals (ARNs) trusted to assume a role holding that duty's policy; none: no role. */
   roleTrust: Partial<Record<Duty, string[]>>;
+  /** The freshness alarm: fires when no good backup was recorded for `maxAgeHours`; notifies a topic. */
+  alarm: { maxAgeHours: number; subscriptions: AlarmSubscription[] };
+}
+
+/** Who the alarm topic notifies (an SNS subscription): `email`, `https`, `sqs`, `lambda`... */
+export interface AlarmSubscription {
+  protocol: string;
+  endpoint: string;
 }
 
 export class StackConfigError extends Error {
@@ -47,6 +55,10 @@ export interface RawStackConfig {
   objectLockDays?: number | string;
   objectLockMode?: string;
   roleTrust?: unknown;
+  /** Hours without a good backup before the alarm fires (default 26). */
+  alarmMaxAgeHours?: number;
+  /** [{ protocol, endpoint }]: the alarm topic's subscriptions. */
+  alarmSubscriptions?: unknown;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -93,7 +105,35 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     kms: parseKms(raw, regions),
     ...(objectLock ? { objectLock } : {}),
     roleTrust: parseRoleTrust(raw.roleTrust),
+    alarm: parseAlarm(raw),
   };
+}
+
+/** SNS protocols a subscription may use. */
+const SNS_PROTOCOLS = ['email', 'email-json', 'https', 'http', 'sqs', 'lambda', 'sms', 'firehose', 'application'];
+
+/**
+ * Whole hours, from 2 (a nightly job that runs late must not page) to 168 (CloudWatch evaluates an
+ * alarm of hourly periods over at most seven days).
+ */
+function parseAlarm(raw: RawStackConfig): StackConfig['alarm'] {
+  const maxAgeHours = raw.alarmMaxAgeHours ?? 26;
+  if (!Number.isInteger(maxAgeHours) || maxAgeHours < 2 || maxAgeHours > 168)
+    throw new StackConfigError(`alarmMaxAgeHours must be a whole number of hours from 2 to 168, not ${maxAgeHours}`);
+  const list = raw.alarmSubscriptions ?? [];
+  if (!Array.isArray(list)) throw new StackConfigError('alarmSubscriptions must be a list of { protocol, endpoint }');
+  const subscriptions = list.map((entry, i) => {
+    const { protocol, endpoint, ...rest } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof protocol !== 'string' || !SNS_PROTOCOLS.includes(protocol) || Object.keys(rest).length)
+      throw new StackConfigError(
+        `alarmSubscriptions[${i}]: protocol must be one of ${SNS_PROTOCOLS.join(', ')}, and nothing but protocol ` +
+          'and endpoint is allowed',
+      );
+    if (typeof endpoint !== 'string' || !endpoint.trim())
+      throw new StackConfigError(`alarmSubscriptions[${i}]: endpoint is required`);
+    return { protocol, endpoint };
+  });
+  return { maxAgeHours, subscriptions };
 }
 
 /**

@@ -16,6 +16,8 @@ const stackConfig = parseStackConfig({
   objectLockDays: config.get('objectLockDays'),
   objectLockMode: config.get('objectLockMode'),
   roleTrust: config.getObject<unknown>('roleTrust'),
+  alarmMaxAgeHours: config.getNumber('alarmMaxAgeHours'),
+  alarmSubscriptions: config.getObject<unknown>('alarmSubscriptions'),
 });
 
 // Bucket names hold the account id, so it is looked up before any resource is declared.
@@ -31,6 +33,8 @@ export = async () => {
     dutyPolicies: Object.fromEntries(
       Object.entries(created.duties).map(([duty, d]) => [duty, { policyArn: d.policy.arn, roleArn: d.role?.arn }]),
     ),
+    // Where the freshness alarms notify, per region (subscribe more there if needed).
+    alarmTopics: Object.fromEntries(created.regions.map((r) => [r.region, r.alarmTopic.arn])),
     // The single-region stack's exports, for whatever reads them.
     bucketNameOutput: home.bucket.bucket,
     bucketArn: home.bucket.arn,

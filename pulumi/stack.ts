@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { backupBucketName, backupKmsAliasName, ssmKeys } from '../src/contract';
+import { backupBucketName, backupKmsAliasName, backupMetrics, ssmKeys } from '../src/contract';
 import { DUTIES, type Duty, dutyPolicy, type PolicyScope } from '../src/policy/duties';
 import type { StackConfig } from './config';
 import { bucketPolicyDocument, keyPolicyDocument } from './policy';
@@ -27,6 +27,11 @@ export interface RegionResources {
   /** The key the runner encrypts with, published where it looks; absent with SSE-S3. */
   kmsKeyParameter?: aws.ssm.Parameter;
   objectLock?: aws.s3.BucketObjectLockConfiguration;
+  /** Notified when the region's backups stop. */
+  alarmTopic: aws.sns.Topic;
+  alarmSubscriptions: aws.sns.TopicSubscription[];
+  /** Fires when no good backup has been recorded for the configured age, including when none runs. */
+  freshnessAlarm: aws.cloudwatch.MetricAlarm;
 }
 
 export interface DutyResources {
@@ -265,6 +270,7 @@ function regionResources(config: StackConfig, accountId: string, region: string)
   });
   return {
     region,
+    ...freshnessAlarm(config, region),
     bucket,
     versioning,
     encryption,
@@ -277,6 +283,52 @@ function regionResources(config: StackConfig, accountId: string, region: string)
     kmsKeyParameter,
     objectLock,
   };
+}
+
+/**
+ * The region's freshness alarm: the runner publishes BackupSucceeded (1) after every good backup; the
+ * alarm looks at hourly sums over the configured age and fires when every one is below 1. Missing
+ * data is breaching, so a job that never runs (Jenkins down, the job disabled) alarms too, not only
+ * one that fails.
+ */
+function freshnessAlarm(config: StackConfig, region: string) {
+  const name = `${config.projectName}-ssm-backup-${config.environment}-${region}`;
+  const alarmTopic = new aws.sns.Topic(`ssm-backup-alarm-topic-${region}`, {
+    region,
+    name: `${name}-alarms`,
+    tags: { Environment: config.environment, ManagedBy: 'Pulumi' },
+  });
+  const alarmSubscriptions = config.alarm.subscriptions.map(
+    (s, i) =>
+      new aws.sns.TopicSubscription(`ssm-backup-alarm-subscription-${region}-${i}`, {
+        region,
+        topic: alarmTopic.arn,
+        protocol: s.protocol,
+        endpoint: s.endpoint,
+      }),
+  );
+  const hours = config.alarm.maxAgeHours;
+  const freshnessAlarm = new aws.cloudwatch.MetricAlarm(`ssm-backup-freshness-${region}`, {
+    region,
+    name: `${name}-no-backup`,
+    alarmDescription:
+      `No good SSM backup of ${config.environment} in ${region} for ${hours} hours (or the job never ran). ` +
+      'Runbook: README, "When the alarm fires".',
+    namespace: backupMetrics.namespace,
+    metricName: backupMetrics.succeeded,
+    dimensions: Object.fromEntries(backupMetrics.dimensions(config.environment, region).map((d) => [d.Name, d.Value])),
+    statistic: 'Sum',
+    period: 3600,
+    evaluationPeriods: hours,
+    datapointsToAlarm: hours,
+    threshold: 1,
+    comparisonOperator: 'LessThanThreshold',
+    treatMissingData: 'breaching',
+    alarmActions: [alarmTopic.arn],
+    okActions: [alarmTopic.arn],
+    tags: { Environment: config.environment, ManagedBy: 'Pulumi' },
+  });
+  return { alarmTopic, alarmSubscriptions, freshnessAlarm };
 }
 
 /** The default region's resources; parseStackConfig made sure the default region is one of the regions. */

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 GROOVY_VERSION=2.4.21
 JAR=".cache/groovy/groovy-all-${GROOVY_VERSION}.jar"
 if [ ! -f "$JAR" ]; then
-  echo "fetching groovy-all ${GROOVY_VERSION} from Maven Central"
-  mvn -q -B dependency:copy -Dartifact="org.codehaus.groovy:groovy-all:${GROOVY_VERSION}" -DoutputDirectory=.cache/groovy
+  echo "fetching groovy-all ${GROOVY_VERSION} from Maven Central (first run only; Maven's lines follow)"
+  mvn -B -ntp dependency:copy -Dartifact="org.codehaus.groovy:groovy-all:${GROOVY_VERSION}" -DoutputDirectory=.cache/groovy
 fi
 echo "npm-groovy-lint Jenkinsfile"
 npx npm-groovy-lint --noserver --failon warning --output txt Jenkinsfile

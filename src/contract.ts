@@ -87,6 +87,23 @@ export function backupKmsAliasName(args: { projectName: string; env: string }): 
 /** The project name of the stack's buckets and keys when none is given (Pulumi.{env}.yaml's). */
 export const DEFAULT_PROJECT_NAME = 'jenkins-infra';
 
+/**
+ * The CloudWatch metrics a good backup publishes in its region, and that the stack's freshness alarm
+ * watches: the namespace, the metric names and the dimensions, written once for both.
+ */
+export const backupMetrics = {
+  namespace: 'SSMBackup',
+  /** 1 for every region's good backup: the alarm fires when its sum stays below 1 too long. */
+  succeeded: 'BackupSucceeded',
+  parameterCount: 'ParameterCount',
+  durationSeconds: 'DurationSeconds',
+  throttledCalls: 'ThrottledCalls',
+  dimensions: (env: string, region: string) => [
+    { Name: 'Environment', Value: env },
+    { Name: 'Region', Value: region },
+  ],
+} as const;
+
 /** The object in each bucket that names the newest good backup. */
 export const LATEST_KEY = 'latest.txt';
 

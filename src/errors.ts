@@ -1,3 +1,4 @@
+import { count } from './count';
 /**
  * Every failure the tool can end in. The class decides the exit code (README, "Exit codes");
  * the message is written for the operator and never carries a parameter value.
@@ -118,7 +119,8 @@ export class RestoreFailedError extends SsmBackupError {
   readonly exitCode = ExitCode.Failed;
   constructor(readonly failures: readonly { name: string; code: string }[]) {
     super(
-      `${failures.length} parameter(s) could not be restored: ${preview(failures.map((f) => `${f.name} (${f.code})`))}`,
+      `${count(failures.length, 'parameter')} could not be restored: ` +
+        preview(failures.map((f) => `${f.name} (${f.code})`)),
     );
   }
 }

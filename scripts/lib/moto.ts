@@ -11,13 +11,15 @@ const MOTO_SERVER = join(VENV, 'bin', 'moto_server');
 
 export function ensureMotoInstalled(log: (line: string) => void = () => {}): string {
   if (existsSync(MOTO_SERVER)) return MOTO_SERVER;
-  log(`installing moto[server]==${MOTO_VERSION} into ${VENV} (first run only)`);
+  log(`installing moto[server]==${MOTO_VERSION} into ${VENV} (first run only, about 30 s; pip's lines follow)`);
   execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+  // pip's own progress (one line per package collected and the install), so a first run is not silent.
   execFileSync(
     join(VENV, 'bin', 'pip'),
-    ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`],
+    ['install', '--progress-bar', 'off', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`],
     { stdio: 'inherit' },
   );
+  log('moto installed');
   return MOTO_SERVER;
 }
 

@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -39,6 +40,8 @@ export interface RegionClients {
   ssm: SSMClient;
   s3: S3Client;
   sts: STSClient;
+  /** For the backup metrics; loaded on first use. */
+  cloudwatch: CloudWatchClient;
   stats: CallStats;
   /** The region's pace: a deadline (`--finish-within`) is set on it. */
   pacer: Pacer;
@@ -86,6 +89,7 @@ export function createRegionClients(region: string, settings: ClientSettings): R
   ssm.middlewareStack.use(plugin);
   let s3: S3Client | undefined;
   let sts: STSClient | undefined;
+  let cloudwatch: CloudWatchClient | undefined;
   return {
     region,
     ssm,
@@ -103,6 +107,16 @@ export function createRegionClients(region: string, settings: ClientSettings): R
         s3.middlewareStack.use(plugin);
       }
       return s3;
+    },
+    // Loaded on first use, after a region's backup is good.
+    get cloudwatch(): CloudWatchClient {
+      if (!cloudwatch) {
+        const { CloudWatchClient } =
+          require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
+        cloudwatch = new CloudWatchClient(common);
+        cloudwatch.middlewareStack.use(plugin);
+      }
+      return cloudwatch;
     },
     // Loaded on first use: a backup takes its account from the stack key's ARN and never loads STS.
     get sts(): STSClient {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { backupTimestamps } from '../contract';
+import { count } from '../count';
 import { IntegrityError } from '../errors';
 import { TOOL } from '../tool';
 import type { BackedUpParameter } from '../types';
@@ -265,22 +266,23 @@ export class DocumentDecoder {
     this.onParameter(candidate as BackedUpParameter);
   }
 
-  private header(raw: Partial<BackupDocument>, count: number): DocumentHeader {
+  private header(raw: Partial<BackupDocument>, held: number): DocumentHeader {
     const { parameters: _none, ...fields } = raw;
     this.checkFields(fields);
     if (this.duplicates.size) {
       const names = [...this.duplicates].sort();
       throw new IntegrityError(
-        `${this.source} is damaged: it holds ${names.length} name(s) more than once ` +
+        `${this.source} is damaged: it holds ${count(names.length, 'name')} more than once ` +
           `(${names.slice(0, 20).join(', ')}); refusing to use it`,
       );
     }
-    if (Number(fields.parameter_count) !== count) {
+    if (Number(fields.parameter_count) !== held) {
       throw new IntegrityError(
-        `${this.source}: parameter_count says ${fields.parameter_count} but the document holds ${count} parameters`,
+        `${this.source}: parameter_count says ${fields.parameter_count} but the document holds ` +
+          count(held, 'parameter'),
       );
     }
-    return { ...(fields as DocumentHeader), parameter_count: count };
+    return { ...(fields as DocumentHeader), parameter_count: held };
   }
 
   private checkFields(fields: Partial<DocumentHeader>): void {

@@ -5,7 +5,7 @@ import { Liveness } from '../aws/retry';
 import { ExitCode, InterruptedError, SsmBackupError } from '../errors';
 import type { RunListener } from '../run/events';
 import { createLogger, type LogFormat } from './logger';
-import { type CommonOptions, type ResolvedCommon, resolveCommon, singleRegion } from './options';
+import { type CommonOptions, DEFAULT_CONCURRENCY, type ResolvedCommon, resolveCommon, singleRegion } from './options';
 import { createReporter } from './reporter';
 
 /** What the run modules of single-region commands take in common. */
@@ -84,7 +84,7 @@ export class CommandContext {
       env: common.env,
       homeRegion: common.home?.region,
       region: singleRegion(common),
-      concurrency: options.concurrency,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       clientsFor: this.clientsFor(common.clientSettings),
       listener: this.reporter(),
     };

@@ -1,4 +1,5 @@
 import { compareNames } from '../contract';
+import { count } from '../count';
 import type { FieldChange } from '../history/diff';
 import type { RestorePlan, SkipReason } from '../restore/plan';
 import type { DiffReport } from '../run/diffRun';
@@ -75,7 +76,8 @@ export function formatVerifyReport(report: VerifyReport): string[] {
     ? `, ${report.encryption.kind}${report.encryption.keyId ? ` ${report.encryption.keyId}` : ''}`
     : '';
   const lines = [
-    `${report.origin}: ${report.parameterCount} parameters, ${report.bytes} bytes, sha256 ${report.sha256} ` +
+    `${report.origin}: ${count(report.parameterCount, 'parameter')}, ${count(report.bytes, 'byte')}, ` +
+      `sha256 ${report.sha256} ` +
       `(S3 checksum ${report.checksum})${encryption}, taken ${report.backupTime}`,
   ];
   if (report.age)
@@ -124,8 +126,8 @@ export function formatDiff(report: DiffReport, options: { showHashes: boolean })
 
 export function formatHistory(report: HistoryReport, options: { showHashes: boolean }): string[] {
   const lines = [
-    `history of ${report.name} in s3://${report.bucket} (${report.backupsRead} backups read, ` +
-      `${report.lines.length} hold it)`,
+    `history of ${report.name} in s3://${report.bucket} (${count(report.backupsRead, 'backup')} read, ` +
+      `${report.lines.length} ${report.lines.length === 1 ? 'holds' : 'hold'} it)`,
   ];
   // The lines and the backups it went missing from, in time order.
   const gone = report.absences.map((a) => ({
@@ -171,9 +173,9 @@ export function formatRunSummary(summary: RunSummary): string[] {
 function regionLine(r: RunSummary['regions'][number]): string {
   switch (r.status) {
     case 'ok':
-      return `  ${r.region}: ok, ${r.parameterCount} parameters -> s3://${r.bucket}/${r.key}`;
+      return `  ${r.region}: ok, ${count(r.parameterCount, 'parameter')} -> s3://${r.bucket}/${r.key}`;
     case 'dry-run':
-      return `  ${r.region}: dry run, ${r.parameterCount} parameters, nothing uploaded`;
+      return `  ${r.region}: dry run, ${count(r.parameterCount, 'parameter')}, nothing uploaded`;
     case 'empty':
       return `  ${r.region}: warning, no parameter matched; nothing uploaded`;
     case 'failed':

@@ -37,7 +37,8 @@ Exit codes:
   130  interrupted by SIGINT; 143 by SIGTERM (no new calls, latest.txt untouched, summary written)
 
 Environment:
-  AWS_REGION, AWS_DEFAULT_REGION   the home region (else --home-region, else the profile's region)
+  AWS_REGION, AWS_DEFAULT_REGION   the home region when --home-region is not given (AWS_REGION first),
+                                   else the profile's region
   AWS_PROFILE                      the profile for credentials and region (or --profile)
   AWS_ACCESS_KEY_ID, ...           credentials, as every AWS SDK reads them
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE   where the profiles are

@@ -17,8 +17,9 @@ export interface CommonOptions {
   regions?: string;
   homeRegion?: string;
   profile?: string;
-  concurrency: number;
-  maxRps: number;
+  /** Absent on the commands that make a call or two (`regions`, `policy`): they have no such option. */
+  concurrency?: number;
+  maxRps?: number;
   requestTimeout: number;
   summaryFile?: string;
   endpointUrl?: string;
@@ -53,10 +54,18 @@ export function integer(min: number, max: number) {
   };
 }
 
+/** What `--from` (and diff's `--to`) accept, said once for every command that reads a backup. */
+export const SOURCE_HELP =
+  'latest (what latest.txt names), an object key (YYYY-MM-DD/ssm-backup-ENV-...json, as list shows), a date ' +
+  'or UTC time (the newest backup taken at or before it: 2026-11-29, 2026-11-29T13:00Z), or file:PATH';
+
 /** `--from` for the commands that read a backup (verify, restore). */
 export function addSourceOption(command: Command): Command {
-  return command.option('--from <source>', 'latest, an object key, or file:PATH', 'latest');
+  return command.option('--from <source>', SOURCE_HELP, 'latest');
 }
+
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_MAX_RPS = 20;
 
 /** How a command uses regions: backs them up, prints the list, or works in one. */
 export type RegionUse = 'backup' | 'print' | 'single' | 'policy';
@@ -71,27 +80,39 @@ const REGION_HELP: Record<RegionUse, [string, string?]> = {
   policy: ['scope the policy to this region', 'scope the policy to these comma-separated regions (default: all, *)'],
 };
 
-/** The options every command shares; each command gets only those it uses. */
-export function addCommonOptions(command: Command, use: { regions: RegionUse; summaryFile: boolean }): Command {
+/**
+ * The options every command shares; each command gets only those it uses: `pacing` (--concurrency,
+ * --max-rps) for the commands that make many calls, `concurrency` alone for list's HEADs.
+ */
+export function addCommonOptions(
+  command: Command,
+  use: { regions: RegionUse; summaryFile: boolean; pacing?: 'full' | 'concurrency' | 'none'; examples?: string[] },
+): Command {
   const [regionHelp, regionsHelp] = REGION_HELP[use.regions];
+  const pacing = use.pacing ?? 'full';
   command.option('--env <name>', '(required) environment: parameters whose name contains /<name>/');
   command.option('--region <region>', regionHelp);
   if (regionsHelp) command.option('--regions <list>', regionsHelp);
   if (use.summaryFile)
     command.option('--summary-file <path>', 'write the machine-readable result (JSON, no values) here');
-  return command
+  command
     .option(
       '--home-region <region>',
-      "region holding the regions key (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)",
+      "region holding the regions key; first of all, before AWS_REGION, AWS_DEFAULT_REGION and the profile's region",
     )
-    .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)')
-    .option('--concurrency <n>', 'requests in flight per region', integer(1, 64), 4)
-    .option(
+    .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)');
+  if (pacing !== 'none')
+    command.option('--concurrency <n>', 'requests in flight per region', integer(1, 64), DEFAULT_CONCURRENCY);
+  if (pacing === 'full')
+    command.option(
       '--max-rps <n>',
       "cap on each operation's requests per second in a region (0: none); under it the rate is learned from throttling",
       integer(0, 1000),
-      20,
-    )
+      DEFAULT_MAX_RPS,
+    );
+  if (use.examples?.length)
+    command.addHelpText('after', `\nExamples:\n${use.examples.map((e) => `  ${e}`).join('\n')}\n`);
+  return command
     .option(
       '--request-timeout <seconds>',
       'deadline for each AWS request to be answered (then it is retried)',
@@ -139,8 +160,8 @@ export async function resolveCommon(
     ...(regions ? { regions } : {}),
     clientSettings: {
       endpointUrl: options.endpointUrl,
-      concurrency: options.concurrency,
-      maxRps: options.maxRps,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      maxRps: options.maxRps ?? DEFAULT_MAX_RPS,
       requestTimeoutSeconds: options.requestTimeout,
       ...(options.profile ? { profile: options.profile } : {}),
       ...(signal ? { signal } : {}),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { count } from '../count';
 import type { RegionSummary, RunEvent } from '../run/events';
 import { formatBytes } from './format';
 
@@ -18,10 +19,17 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
         );
         return;
       case 'regions-resolved':
-        logger.info(
-          { event: event.type, regions: event.regions },
-          `regions: ${event.regions.join(', ')} (from ${event.source})`,
-        );
+        if (event.source === 'home-region' && event.lookedFor)
+          logger.warn(
+            { event: event.type, regions: event.regions, source: event.source, lookedFor: event.lookedFor },
+            `regions: ${event.regions.join(', ')} alone: ${event.lookedFor} does not exist there, so only the ` +
+              'home region is backed up (the Pulumi stack writes that key; an old single-region setup has none)',
+          );
+        else
+          logger.info(
+            { event: event.type, regions: event.regions },
+            `regions: ${event.regions.join(', ')} (from ${event.source})`,
+          );
         return;
       case 'bucket-checked':
         logger.debug(
@@ -68,14 +76,14 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
       case 'collected':
         logger.info(
           { event: event.type, region: event.region, captured: event.captured },
-          `[${event.region}] captured ${event.captured} parameters (${event.listPages} list pages, ` +
-            `${event.fetchBatches} fetch batches)`,
+          `[${event.region}] captured ${count(event.captured, 'parameter')} (${count(event.listPages, 'list page')}, ` +
+            `${count(event.fetchBatches, 'fetch batch', 'fetch batches')})`,
         );
         return;
       case 'vanished':
         logger.warn(
           { event: event.type, region: event.region, vanished: event.names },
-          `[${event.region}] ${event.names.length} parameter(s) vanished between listing and fetching ` +
+          `[${event.region}] ${count(event.names.length, 'parameter')} vanished between listing and fetching ` +
             `(deleted during the run; not in this backup): ${event.names.join(', ')}`,
         );
         return;
@@ -117,6 +125,13 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
             `${event.key} (a later run finished first)`,
         );
         return;
+      case 'metrics-failed':
+        logger.warn(
+          { event: event.type, region: event.region, code: event.code },
+          `[${event.region}] the backup is good, but its CloudWatch metrics were not published (${event.code}): ` +
+            'the freshness alarm will fire if this goes on; check cloudwatch:PutMetricData',
+        );
+        return;
       case 'deadline-missed':
         logger.warn(
           { event: event.type, region: event.region, seconds: event.seconds, overBySeconds: event.overBySeconds },
@@ -130,7 +145,7 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
       case 'backup-loaded':
         logger.info(
           { event: event.type, origin: event.origin, count: event.count },
-          `read ${event.origin}: ${event.count} parameters (S3 checksum ${event.checksum})`,
+          `read ${event.origin}: ${count(event.count, 'parameter')} (S3 checksum ${event.checksum})`,
         );
         return;
       case 'backup-chosen':
@@ -142,7 +157,7 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
       case 'live-collected':
         logger.info(
           { event: event.type, region: event.region, count: event.count },
-          `[${event.region}] live: ${event.count} parameters in the environment`,
+          `[${event.region}] live: ${count(event.count, 'parameter')} in the environment`,
         );
         return;
       case 'apply-progress': {
@@ -171,20 +186,22 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
 
 export function logRegionSummary(logger: Logger, s: RegionSummary): void {
   const fields = { event: 'region-summary', ...s };
-  const calls = 'api' in s ? `, ${s.api.total} API calls (${s.api.totalRetries} retries)` : '';
+  const calls =
+    'api' in s ? `, ${count(s.api.total, 'API call')} (${count(s.api.totalRetries, 'retry', 'retries')})` : '';
   const time = 'durationMs' in s ? `, ${(s.durationMs / 1000).toFixed(1)} s` : '';
   const vanished = 'vanished' in s && s.vanished.length ? `, ${s.vanished.length} vanished` : '';
   switch (s.status) {
     case 'ok':
       logger.info(
         fields,
-        `[${s.region}] OK: ${s.parameterCount} parameters -> s3://${s.bucket}/${s.key}${vanished}${calls}${time}`,
+        `[${s.region}] OK: ${count(s.parameterCount, 'parameter')} -> ` +
+          `s3://${s.bucket}/${s.key}${vanished}${calls}${time}`,
       );
       return;
     case 'dry-run':
       logger.info(
         fields,
-        `[${s.region}] DRY RUN: ${s.parameterCount} parameters, nothing uploaded${vanished}${calls}${time}`,
+        `[${s.region}] DRY RUN: ${count(s.parameterCount, 'parameter')}, nothing uploaded${vanished}${calls}${time}`,
       );
       return;
     case 'empty':

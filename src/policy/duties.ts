@@ -1,4 +1,4 @@
-import { backupBucketName, backupObjectKeyGlob, LATEST_KEY, ssmKeys } from '../contract';
+import { backupBucketName, backupMetrics, backupObjectKeyGlob, LATEST_KEY, ssmKeys } from '../contract';
 import { ConfigurationError } from '../errors';
 
 /**
@@ -93,6 +93,10 @@ function backupStatements(a: Arns): PolicyStatement[] {
     // latest.txt only: the forward-only move reads it first. It holds a key name, never a value.
     allow('ReadLatestPointer', ['s3:GetObject'], a.latest()),
     ...a.backupKeyStatements('EncryptBackups', 'Allow', ['kms:GenerateDataKey'], a.throughS3()),
+    // The freshness alarm's input. PutMetricData has no resource; the namespace is its condition.
+    allow('PublishBackupMetrics', ['cloudwatch:PutMetricData'], '*', {
+      StringEquals: { 'cloudwatch:namespace': backupMetrics.namespace },
+    }),
     // Every key with a folder is a backup; latest.txt has none.
     deny(
       'NeverReadBackups',

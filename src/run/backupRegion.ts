@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RegionClients } from '../aws/clients';
+import { publishBackupMetrics } from '../aws/metrics';
 import { buildDocument, encodeDocument } from '../backup/document';
 import { BackupStore, type Encryption } from '../backup/store';
 import { backupObjectKey, FETCH_BATCH_SIZE, isRunnerKey } from '../contract';
@@ -102,6 +103,15 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
   InterruptedError.throwIfAborted(input.signal);
   const latest = await store.moveLatestForward(key, capturedCount);
   const repaired = latest.kind === 'moved' ? latest.repaired : undefined;
+  // The backup is good from here on: metrics that fail to publish are a warning, never its failure.
+  const metrics = await publishBackupMetrics(clients.cloudwatch, {
+    env,
+    region,
+    parameterCount: capturedCount,
+    durationMs: input.now().getTime() - startedAt.getTime(),
+    throttledCalls: clients.stats.throttled,
+  });
+  if (metrics.status === 'failed') listener({ type: 'metrics-failed', region, code: metrics.code });
   if (latest.kind === 'moved')
     listener({ type: 'latest-moved', region, bucket, key, ...(repaired ? { repaired } : {}) });
   else listener({ type: 'latest-kept', region, bucket, key, current: latest.current });
@@ -113,6 +123,7 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
     sha256: encoded.sha256Hex,
     latest: latest.kind,
     ...(repaired ? { latestRepaired: repaired } : {}),
+    metrics,
   };
 }
 

@@ -2,6 +2,8 @@ import type { RegionClients } from '../aws/clients';
 import { errorCodeOf } from '../aws/errorKinds';
 import { accountIdOf } from '../aws/identity';
 import { BackupStore, type BucketCheck, type Encryption } from '../backup/store';
+import { ssmKeys } from '../contract';
+import { count } from '../count';
 import { ConfigurationError, ExitCode, exitCodeOf, IncompleteCaptureError, InterruptedError } from '../errors';
 import { type ResolvedBucket, resolveBucket } from '../ssm/buckets';
 import { type CollectResult, collectParameters } from '../ssm/collect';
@@ -232,7 +234,13 @@ async function resolveRegionsFor(input: BackupRunInput, listener: RunListener): 
     explicit: input.regions,
     homeSsm: (home) => input.clientsFor(home).ssm,
   });
-  listener({ type: 'regions-resolved', regions: resolved.regions, source: resolved.source });
+  listener({
+    type: 'regions-resolved',
+    regions: resolved.regions,
+    source: resolved.source,
+    // No regions key: the home region alone, which the operator should know is a choice by default.
+    ...(resolved.source === 'home-region' ? { lookedFor: `${ssmKeys.regions(input.env)} in ${input.homeRegion}` } : {}),
+  });
   return resolved;
 }
 
@@ -263,7 +271,7 @@ async function checkBuckets(
   if (failures.length === 1) throw failures[0];
   if (failures.length)
     throw new ConfigurationError(
-      `${failures.length} regions are not ready: ${failures.map((f) => f.message).join('; ')}`,
+      `${count(failures.length, 'region')} are not ready: ${failures.map((f) => f.message).join('; ')}`,
     );
   return results.map((r) => (r as PromiseFulfilledResult<ResolvedBucket>).value);
 }

@@ -1,4 +1,5 @@
 import type { CallCounts } from '../aws/callStats';
+import type { MetricsOutcome } from '../aws/metrics';
 import type { RetryEvent } from '../aws/retry';
 import type { BucketCheck, Encryption } from '../backup/store';
 import type { RegionDeadlineSummary } from './regionDeadline';
@@ -9,7 +10,7 @@ export type EncryptionSource = 'stack' | 'option' | 'default';
 /** What a run reports while it works; the CLI decides how each is shown. Never carries values. */
 export type RunEvent =
   | { type: 'home-region'; region: string; source: string }
-  | { type: 'regions-resolved'; regions: string[]; source: string }
+  | { type: 'regions-resolved'; regions: string[]; source: string; lookedFor?: string }
   | { type: 'bucket-checked'; region: string; bucket: string; source: string; check: BucketCheck }
   | {
       type: 'encryption-chosen';
@@ -30,6 +31,7 @@ export type RunEvent =
   | { type: 'latest-kept'; region: string; bucket: string; key: string; current: string }
   | { type: 'region-done'; summary: RegionSummary }
   | { type: 'deadline-missed'; region: string; seconds: number; overBySeconds: number }
+  | { type: 'metrics-failed'; region: string; code: string }
   | { type: 'retry'; region: string; retry: RetryEvent }
   | { type: 'backup-loaded'; origin: string; count: number; checksum: string }
   | { type: 'backup-chosen'; origin: string; at: string }
@@ -70,6 +72,8 @@ export type RegionSummary =
       latest: 'moved' | 'kept-newer';
       /** What latest.txt held that was not a pointer to a backup of this environment, when it was repaired. */
       latestRepaired?: string;
+      /** The CloudWatch metrics of this good backup (the freshness alarm's input). */
+      metrics: MetricsOutcome;
     })
   | (Captured & { status: 'dry-run'; key: string; bytes: number; sha256: string })
   | (Captured & { status: 'empty' })

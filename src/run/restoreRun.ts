@@ -1,6 +1,7 @@
 import type { RegionClients } from '../aws/clients';
 import { accountIdOf } from '../aws/identity';
 import type { BackupSource, LoadedBackup } from '../backup/source';
+import { count } from '../count';
 import { StalePlanError } from '../errors';
 import { type ApplyResult, applyPlan } from '../restore/apply';
 import { planChanges, planRestore, type RestorePlan } from '../restore/plan';
@@ -80,7 +81,7 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
     const changes = planChanges(input.reviewedPlan, plan);
     if (changes.length) {
       throw new StalePlanError(
-        `the reviewed plan no longer holds (${changes.length} change(s)); nothing was written. Make a new ` +
+        `the reviewed plan no longer holds (${count(changes.length, 'change')}); nothing was written. Make a new ` +
           `plan: ${changes.slice(0, 20).join('; ')}`,
       );
     }

@@ -36,6 +36,8 @@ pulumi.runtime.setMocks(
       if (args.type === 'aws:s3/bucket:Bucket') state.arn = `arn:aws:s3:::${args.inputs.bucket}`;
       if (args.type === 'aws:iam/policy:Policy' || args.type === 'aws:iam/role:Role')
         state.arn = `arn:aws:iam::${ACCOUNT}:${args.type.includes('role') ? 'role' : 'policy'}/${args.inputs.name}`;
+      if (args.type === 'aws:sns/topic:Topic')
+        state.arn = `arn:aws:sns:${args.inputs.region}:${ACCOUNT}:${args.inputs.name}`;
       if (args.type === 'aws:kms/key:Key')
         Object.assign(state, {
           arn: `arn:aws:kms:${args.inputs.region}:${ACCOUNT}:key/${args.name}`,
@@ -91,9 +93,11 @@ describe('Stack: one region (the upgraded single-region stack)', () => {
     stack = await build(base);
   });
 
-  it('declares the bucket, its hardening and lock, the KMS key, the four SSM keys and the three policies', () => {
+  it('declares the bucket, its hardening and lock, the KMS key, the four SSM keys, the three policies and the alarm', () => {
     expect(created.map((c) => c.type).sort()).toEqual(
       [
+        'aws:cloudwatch/metricAlarm:MetricAlarm',
+        'aws:sns/topic:Topic',
         'aws:iam/policy:Policy',
         'aws:iam/policy:Policy',
         'aws:iam/policy:Policy',
@@ -158,10 +162,10 @@ describe('Stack: three regions', () => {
     stack = await build({ ...base, regions: THREE });
   });
 
-  it('declares the same eleven resources in every region, each with its region, and three policies', () => {
-    expect(created).toHaveLength(THREE.length * 11 + 2 + 3);
+  it('declares the same thirteen resources in every region, each with its region, and three policies', () => {
+    expect(created).toHaveLength(THREE.length * 13 + 2 + 3);
     for (const region of THREE) {
-      expect(created.filter((c) => c.inputs.region === region).length).toBe(region === 'ap-northeast-1' ? 13 : 11);
+      expect(created.filter((c) => c.inputs.region === region).length).toBe(region === 'ap-northeast-1' ? 15 : 13);
     }
     expect(ofType('aws:iam/policy:Policy').map((p) => p.inputs.name)).toEqual(
       DUTIES.map((d) => `jenkins-infra-ssm-backup-dev-${d}`),
@@ -445,6 +449,68 @@ describe('Policies: the stack and `ssm-backup policy` print the same documents',
   });
 });
 
+describe('Freshness alarm: backups that stop, or never run, page someone', () => {
+  beforeAll(async () => {
+    await build({
+      ...base,
+      regions: ['ap-northeast-1', 'us-west-2'],
+      alarmMaxAgeHours: 30,
+      alarmSubscriptions: [
+        { protocol: 'email', endpoint: 'platform-oncall@example.com' },
+        { protocol: 'https', endpoint: 'https://pager.example.com/hook' },
+      ],
+    });
+  });
+
+  it.each(['ap-northeast-1', 'us-west-2'])('%s: hourly sums of BackupSucceeded, missing data breaching', (region) => {
+    const alarm = one('aws:cloudwatch/metricAlarm:MetricAlarm', region).inputs;
+    expect(alarm).toMatchObject({
+      region,
+      name: `jenkins-infra-ssm-backup-dev-${region}-no-backup`,
+      namespace: 'SSMBackup',
+      metricName: 'BackupSucceeded',
+      dimensions: { Environment: 'dev', Region: region },
+      statistic: 'Sum',
+      period: 3600,
+      evaluationPeriods: 30,
+      datapointsToAlarm: 30,
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'breaching',
+    });
+    const topic = `arn:aws:sns:${region}:${ACCOUNT}:jenkins-infra-ssm-backup-dev-${region}-alarms`;
+    expect(one('aws:sns/topic:Topic', region).inputs.name).toBe(`jenkins-infra-ssm-backup-dev-${region}-alarms`);
+    expect(alarm.alarmActions).toEqual([topic]);
+    expect(alarm.okActions).toEqual([topic]);
+    const subscriptions = ofType('aws:sns/topicSubscription:TopicSubscription').filter(
+      (s) => s.inputs.region === region,
+    );
+    expect(subscriptions.map((s) => [s.inputs.protocol, s.inputs.endpoint, s.inputs.topic])).toEqual([
+      ['email', 'platform-oncall@example.com', topic],
+      ['https', 'https://pager.example.com/hook', topic],
+    ]);
+  });
+
+  it('the runner publishes into exactly what the alarm watches (one contract)', () => {
+    const alarm = one('aws:cloudwatch/metricAlarm:MetricAlarm', 'us-west-2').inputs;
+    const policy = JSON.parse(
+      ofType('aws:iam/policy:Policy').find((p) => p.inputs.name.endsWith('-backup'))!.inputs.policy,
+    ) as { Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[] };
+    const publish = policy.Statement.find((s) => s.Sid === 'PublishBackupMetrics');
+    expect(publish?.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': alarm.namespace } });
+  });
+
+  it.each<[RawStackConfig, RegExp]>([
+    [{ ...base, alarmMaxAgeHours: 1 }, /alarmMaxAgeHours must be a whole number of hours from 2 to 168/],
+    [{ ...base, alarmMaxAgeHours: 200 }, /from 2 to 168/],
+    [{ ...base, alarmSubscriptions: [{ protocol: 'pigeon', endpoint: 'x' }] }, /protocol must be one of email/],
+    [{ ...base, alarmSubscriptions: [{ protocol: 'email' }] }, /alarmSubscriptions\[0\]: endpoint is required/],
+    [{ ...base, alarmSubscriptions: 'ops@example.com' }, /must be a list/],
+  ])('refuses %p', (raw, message) => {
+    expect(() => parseStackConfig(raw)).toThrow(message);
+  });
+});
+
 describe('Function: keyPolicyDocument in other partitions', () => {
   it.each([
     ['cn-north-1', 'arn:aws-cn:iam::123456789012:root', 's3.cn-north-1.amazonaws.com.cn'],
@@ -467,6 +533,7 @@ describe('Function: parseStackConfig', () => {
       kms: { kind: 'create' },
       objectLock: { mode: 'GOVERNANCE', days: 30 },
       roleTrust: {},
+      alarm: { maxAgeHours: 26, subscriptions: [] },
     });
   });
 

@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import { runBackup } from '../../run/backupRun';
 import type { CommandContext } from '../context';
 import { formatRunSummary } from '../format';
-import { addCommonOptions, type CommonOptions, encryptionOf, positiveDuration, resolveCommon } from '../options';
+import {
+  addCommonOptions,
+  type CommonOptions,
+  DEFAULT_CONCURRENCY,
+  encryptionOf,
+  positiveDuration,
+  resolveCommon,
+} from '../options';
 
 interface BackupOptions extends CommonOptions {
   dryRun?: boolean;
@@ -25,7 +32,15 @@ export function registerBackup(program: Command, context: CommandContext): void 
         'a region past it, send faster than learned (still under --max-rps)',
       positiveDuration,
     );
-  addCommonOptions(command, { regions: 'backup', summaryFile: true }).action(
+  addCommonOptions(command, {
+    regions: 'backup',
+    summaryFile: true,
+    examples: [
+      'ssm-backup --env dev --dry-run                      list and fetch every region, upload nothing',
+      'ssm-backup --env dev                                back up every region of /jenkins/dev/backup/regions',
+      'ssm-backup --env dev --region us-west-2 --summary-file s.json --finish-within 9m',
+    ],
+  }).action(
     context.action(async (options: BackupOptions) => {
       const common = await resolveCommon(options, context.environment, context.signal);
       const { logger } = context.start(options);
@@ -37,7 +52,7 @@ export function registerBackup(program: Command, context: CommandContext): void 
         homeRegion: common.home?.region,
         regions: common.regions,
         dryRun: Boolean(options.dryRun),
-        concurrency: options.concurrency,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         withTags: Boolean(options.withTags),
         encryption: encryptionOf(options.kmsKeyId),
         clientsFor: context.clientsFor(common.clientSettings),

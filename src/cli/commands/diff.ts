@@ -5,7 +5,7 @@ import { ValueHasher } from '../../history/diff';
 import { type DiffReport, runDiff } from '../../run/diffRun';
 import type { CommandContext } from '../context';
 import { formatDiff } from '../format';
-import { addCommonOptions, type CommonOptions } from '../options';
+import { addCommonOptions, type CommonOptions, SOURCE_HELP } from '../options';
 
 interface DiffOptions extends CommonOptions {
   from?: string;
@@ -14,7 +14,7 @@ interface DiffOptions extends CommonOptions {
   json?: boolean;
 }
 
-const SIDE = 'latest, an object key, a date or UTC time (the newest backup at or before it), or file:PATH';
+const SIDE = SOURCE_HELP;
 
 export function registerDiff(program: Command, context: CommandContext): void {
   const command = program
@@ -30,7 +30,14 @@ export function registerDiff(program: Command, context: CommandContext): void {
       'show a short keyed hash of each changed value (HMAC-SHA-256, new key every run) for correlating lines',
     )
     .option('--json', 'print JSON instead of lines');
-  addCommonOptions(command, { regions: 'single', summaryFile: false }).action(
+  addCommonOptions(command, {
+    regions: 'single',
+    summaryFile: false,
+    examples: [
+      'ssm-backup diff --env dev --region us-west-2                        latest backup against live SSM',
+      'ssm-backup diff --env dev --region us-west-2 --from 2026-11-28 --to latest',
+    ],
+  }).action(
     context.action(async (options: DiffOptions) => {
       const from = parseSource(options.from, '--from');
       const to = options.to === 'live' ? ({ kind: 'live' } as const) : parseSource(options.to, '--to');

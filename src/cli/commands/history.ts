@@ -25,7 +25,14 @@ export function registerHistory(program: Command, context: CommandContext): void
     .option('--since <date>', 'only backups taken at or after this date or UTC time (2026-11-20, 2026-11-20T13:00Z)')
     .option('--show-hashes', 'show a short keyed hash of the value on each line (HMAC-SHA-256, new key every run)')
     .option('--json', 'print JSON instead of lines');
-  addCommonOptions(command, { regions: 'single', summaryFile: false }).action(
+  addCommonOptions(command, {
+    regions: 'single',
+    summaryFile: false,
+    examples: [
+      'ssm-backup history --env dev --region us-west-2 --name /jenkins/dev/db/password',
+      'ssm-backup history --env dev --region us-west-2 --name /jenkins/dev/db/password --since 2026-11-20',
+    ],
+  }).action(
     context.action(async (options: HistoryOptions) => {
       if (!options.name) throw new UsageError('--name is required (the parameter whose history to show)');
       const since = options.since === undefined ? undefined : startOf(options.since);

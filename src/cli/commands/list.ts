@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { count } from '../../count';
 import { ExitCode } from '../../errors';
 import { runList } from '../../run/listRun';
 import type { CommandContext } from '../context';
@@ -14,7 +15,12 @@ export function registerList(program: Command, context: CommandContext): void {
     .command('list')
     .description("list the backups in a region's bucket, newest first; * marks the one latest.txt points at")
     .option('--json', 'print JSON instead of a table');
-  addCommonOptions(command, { regions: 'single', summaryFile: false }).action(
+  addCommonOptions(command, {
+    regions: 'single',
+    summaryFile: false,
+    pacing: 'concurrency',
+    examples: ['ssm-backup list --env dev --region us-west-2', 'ssm-backup list --env dev --region us-west-2 --json'],
+  }).action(
     context.action(async (options: ListOptions) => {
       const { where } = await context.openRegion(options);
       const listing = await runList(where);
@@ -23,7 +29,7 @@ export function registerList(program: Command, context: CommandContext): void {
         out.write(`${JSON.stringify(listing, null, 2)}\n`);
         return ExitCode.Ok;
       }
-      out.write(`s3://${listing.bucket} (${listing.backups.length} backups)\n`);
+      out.write(`s3://${listing.bucket} (${count(listing.backups.length, 'backup')})\n`);
       for (const row of listing.backups) {
         const mark = row.key === listing.latest ? '*' : ' ';
         const time = row.lastModified?.toISOString().replace('.000Z', 'Z') ?? '-';

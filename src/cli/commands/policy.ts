@@ -31,7 +31,15 @@ export function registerPolicy(program: Command, context: CommandContext): void 
     )
     .option('--kms-key-arns <list>', "the backup keys' ARNs, comma-separated (default: the stack's key alias)", list)
     .option('--no-kms', 'the buckets use SSE-S3 (AES256), not a KMS key');
-  addCommonOptions(command, { regions: 'policy', summaryFile: false }).action(
+  addCommonOptions(command, {
+    regions: 'policy',
+    summaryFile: false,
+    pacing: 'none',
+    examples: [
+      'ssm-backup policy --duty backup --env dev --regions ap-northeast-1,us-west-2 --account-id 123456789012',
+      'ssm-backup policy --duty audit --env prod --no-kms > audit.json',
+    ],
+  }).action(
     context.action(async (options: PolicyOptions) => {
       const common = await resolveCommon(options, context.environment, context.signal);
       context.start(options);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ssmKeys } from '../../contract';
 import { ExitCode } from '../../errors';
 import { resolveRegions } from '../../ssm/regions';
 import type { CommandContext } from '../context';
@@ -6,19 +7,31 @@ import { addCommonOptions, type CommonOptions, resolveCommon } from '../options'
 
 export function registerRegions(program: Command, context: CommandContext): void {
   const command = program.command('regions').description('print the resolved region list as a JSON array on stdout');
-  addCommonOptions(command, { regions: 'print', summaryFile: false }).action(
+  addCommonOptions(command, {
+    regions: 'print',
+    summaryFile: false,
+    pacing: 'none',
+    examples: ['ssm-backup regions --env dev                  ["ap-northeast-1","us-west-2"], from the regions key'],
+  }).action(
     context.action(async (options: CommonOptions) => {
       const common = await resolveCommon(options, context.environment, context.signal);
       context.start(options);
       if (common.home && !common.regions)
         context.reporter()({ type: 'home-region', region: common.home.region, source: common.home.source });
       const clientsFor = context.clientsFor(common.clientSettings);
-      const { regions } = await resolveRegions({
+      const { regions, source } = await resolveRegions({
         env: common.env,
         homeRegion: common.home?.region,
         explicit: common.regions,
         homeSsm: (home) => clientsFor(home).ssm,
       });
+      if (source === 'home-region')
+        context.reporter()({
+          type: 'regions-resolved',
+          regions,
+          source,
+          lookedFor: `${ssmKeys.regions(common.env)} in ${common.home?.region}`,
+        });
       context.stdout.write(`${JSON.stringify(regions)}\n`);
       return ExitCode.Ok;
     }),

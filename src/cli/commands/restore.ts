@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parsePointInTime, parseSource } from '../../backup/source';
+import { count } from '../../count';
 import { ExitCode, InterruptedError, RestoreFailedError, UsageError } from '../../errors';
 import type { RestorePlan } from '../../restore/plan';
 import { runRestore } from '../../run/restoreRun';
@@ -28,7 +29,8 @@ export function registerRestore(program: Command, context: CommandContext): void
     .description('plan (default) or --apply a backup back into SSM in --region; never prints values')
     .option(
       '--at <time>',
-      'restore the newest backup taken at or before this date or UTC time (2026-11-29, 2026-11-29T13:00Z)',
+      'restore the newest backup taken at or before this date (the end of that UTC day) or UTC time ' +
+        '(2026-11-29, 2026-11-29T13:00Z, 2026-11-29T22:00+09:00)',
     )
     .option(
       '--source-region <region>',
@@ -55,7 +57,15 @@ export function registerRestore(program: Command, context: CommandContext): void
       integer(0, 1000),
       3,
     );
-  addCommonOptions(addSourceOption(command), { regions: 'single', summaryFile: true }).action(
+  addCommonOptions(addSourceOption(command), {
+    regions: 'single',
+    summaryFile: true,
+    examples: [
+      'ssm-backup restore --env dev --region us-west-2 --plan-file plan.json            the plan only',
+      'ssm-backup restore --env dev --region us-west-2 --apply --overwrite --plan plan.json',
+      'ssm-backup restore --env dev --region eu-west-1 --source-region us-west-2 --at 2026-11-28',
+    ],
+  }).action(
     context.action(async (options: RestoreOptions) => {
       if (options.overwrite && !options.apply)
         throw new UsageError('--overwrite only means something with --apply (plans always show the updates)');
@@ -101,7 +111,8 @@ export function registerRestore(program: Command, context: CommandContext): void
         notSent: applied.notSent.length,
       };
       const line =
-        `${counts.created} created, ${counts.updated} updated, ${counts.skipped} updates skipped (no --overwrite), ` +
+        `${counts.created} created, ${counts.updated} updated, ` +
+        `${count(counts.skipped, 'update')} skipped (no --overwrite), ` +
         `${counts.failed} failed`;
       if (interrupted)
         logger.warn(

@@ -33,7 +33,14 @@ export function registerVerify(program: Command, context: CommandContext): void 
     )
     .option('--json', 'print the report and the verdict as one JSON document instead of lines')
     .option('--max-age <duration>', 'also fail when the newest backup is older than this (e.g. 26h)', duration);
-  addCommonOptions(addSourceOption(command), { regions: 'single', summaryFile: true }).action(
+  addCommonOptions(addSourceOption(command), {
+    regions: 'single',
+    summaryFile: true,
+    examples: [
+      'ssm-backup verify --env dev --region us-west-2 --against-live --max-age 26h',
+      'ssm-backup verify --env dev --region us-west-2 --metadata-only --max-age 26h     the audit duty',
+    ],
+  }).action(
     context.action(async (options: VerifyOptions) => {
       const { logger, where } = await context.openRegion(options);
       const report = await runVerify({

@@ -62,6 +62,7 @@ describe('Function: formatRunSummary', () => {
           bytes: 1,
           sha256: 'x',
           latest: 'moved',
+          metrics: { status: 'published' },
         },
         {
           status: 'failed',

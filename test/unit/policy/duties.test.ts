@@ -31,6 +31,7 @@ describe('Function: dutyPolicy', () => {
     const a = allowed('backup');
     expect([...a.keys()].sort()).toEqual(
       [
+        'cloudwatch:PutMetricData',
         'kms:Decrypt',
         'kms:GenerateDataKey',
         's3:GetObject',
@@ -42,6 +43,15 @@ describe('Function: dutyPolicy', () => {
         'ssm:ListTagsForResource',
       ].sort(),
     );
+    // Exactly PutMetricData, in the stack's namespace only.
+    expect(sid('backup', 'PublishBackupMetrics')).toEqual({
+      Sid: 'PublishBackupMetrics',
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricData'],
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'SSMBackup' } },
+    });
+    for (const duty of ['restore', 'audit'] as const) expect(allowed(duty).has('cloudwatch:PutMetricData')).toBe(false);
     expect(a.get('ssm:GetParameters')).toEqual(PARAMETERS);
     expect(a.get('ssm:DescribeParameters')).toEqual(['*']);
     expect(a.get('s3:GetObject')).toEqual(BUCKETS.map((b) => `${b}/latest.txt`));

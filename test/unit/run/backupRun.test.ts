@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   GetObjectCommand,
   HeadBucketCommand,
@@ -20,7 +21,17 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { ConfigurationError, ExitCode, IntegrityError, InterruptedError } from '../../../src/errors';
 import { type BackupRunInput, runBackup } from '../../../src/run/backupRun';
 import type { RunEvent } from '../../../src/run/events';
-import { awsError, meta, param, regionClients, resetMocks, s3Mock, ssmMock, stsMock } from '../support/mocks';
+import {
+  awsError,
+  cloudwatchMock,
+  meta,
+  param,
+  regionClients,
+  resetMocks,
+  s3Mock,
+  ssmMock,
+  stsMock,
+} from '../support/mocks';
 
 const REGIONS = ['ap-northeast-1', 'us-west-2', 'us-east-1'];
 const KEY = '2026-11-29/ssm-backup-dev-20261129_130000-0000beef.json';
@@ -522,6 +533,52 @@ describe('Function: runBackup', () => {
       expect(result.exitCode).toBe(ExitCode.Ok);
       expect(result.summary.regions[0]).toMatchObject({ latest: 'kept-newer' });
       expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(NEWER);
+    });
+  });
+
+  describe('CloudWatch metrics of a good backup', () => {
+    it('publishes success, count, duration and throttled calls per environment and region', async () => {
+      standardWorld();
+      const result = await runBackup(input({ regions: ['us-west-2'] }));
+      expect(result.summary.regions[0]).toMatchObject({ status: 'ok', metrics: { status: 'published' } });
+      const calls = cloudwatchMock.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+      expect(calls).toHaveLength(1);
+      const dimensions = [
+        { Name: 'Environment', Value: 'dev' },
+        { Name: 'Region', Value: 'us-west-2' },
+      ];
+      expect(calls[0]).toEqual({
+        Namespace: 'SSMBackup',
+        MetricData: [
+          { MetricName: 'BackupSucceeded', Value: 1, Unit: 'Count', Dimensions: dimensions },
+          { MetricName: 'ParameterCount', Value: 2, Unit: 'Count', Dimensions: dimensions },
+          { MetricName: 'DurationSeconds', Value: expect.any(Number), Unit: 'Seconds', Dimensions: dimensions },
+          { MetricName: 'ThrottledCalls', Value: 0, Unit: 'Count', Dimensions: dimensions },
+        ],
+      });
+    });
+
+    it('a failure to publish is a warning in the summary and the log; the backup stays good (exit 0)', async () => {
+      standardWorld();
+      cloudwatchMock.on(PutMetricDataCommand).rejects(awsError('AccessDenied', 'not allowed', 403));
+      const run = input({ regions: ['us-west-2'] });
+      const result = await runBackup(run);
+      expect(result.exitCode).toBe(ExitCode.Ok);
+      expect(result.summary.status).toBe('ok');
+      expect(result.summary.regions[0]).toMatchObject({
+        status: 'ok',
+        latest: 'moved',
+        metrics: { status: 'failed', code: 'AccessDenied' },
+      });
+      expect(run.events).toContainEqual({ type: 'metrics-failed', region: 'us-west-2', code: 'AccessDenied' });
+    });
+
+    it('nothing is published for a dry run, an empty region or a failed one', async () => {
+      standardWorld({ emptyIn: 'us-east-1', failGetParametersIn: 'us-west-2' });
+      await runBackup(input({ regions: ['ap-northeast-1'], dryRun: true }));
+      await runBackup(input({ regions: ['us-east-1'] }));
+      await runBackup(input({ regions: ['us-west-2'] }));
+      expect(cloudwatchMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
     });
   });
 

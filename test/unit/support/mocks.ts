@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type Parameter, type ParameterMetadata, SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -11,11 +12,15 @@ import type { BackedUpParameter } from '../../../src/types';
 export const ssmMock = mockClient(SSMClient);
 export const s3Mock = mockClient(S3Client);
 export const stsMock = mockClient(STSClient);
+export const cloudwatchMock = mockClient(CloudWatchClient);
 
 export function resetMocks(): void {
   ssmMock.reset();
   s3Mock.reset();
   stsMock.reset();
+  cloudwatchMock.reset();
+  // Unscripted, PutMetricData answers nothing: published.
+  cloudwatchMock.onAnyCommand().resolves({});
 }
 
 /** Clients for one region, as createRegionClients makes them, minus the network. */
@@ -25,6 +30,7 @@ export function regionClients(region = 'us-west-2'): RegionClients {
     ssm: new SSMClient({ region }),
     s3: new S3Client({ region }),
     sts: new STSClient({ region }),
+    cloudwatch: new CloudWatchClient({ region }),
     stats: new CallStats(),
     pacer: new Pacer({ maxInFlight: 4 }),
   };
