@@ -8,6 +8,9 @@ import { createLogger, type LogFormat } from './logger';
 import { type CommonOptions, DEFAULT_CONCURRENCY, type ResolvedCommon, resolveCommon, singleRegion } from './options';
 import { createReporter } from './reporter';
 
+/** What commander prints after a usage error. */
+export const HELP_HINT = '(run with --help for usage)';
+
 /** What the run modules of single-region commands take in common. */
 export interface RegionTarget {
   env: string;
@@ -35,13 +38,16 @@ export class CommandContext {
   /** One for the command: a service that answered in any region is not a dead endpoint. */
   private readonly liveness = new Liveness();
   private readonly interrupt = new AbortController();
+  private format: LogFormat;
 
   constructor(
     private readonly streams: Streams,
     readonly environment: NodeJS.ProcessEnv = process.env,
     /** The log format asked for on the command line, used before the options are parsed. */
     private readonly initialFormat: LogFormat = 'pretty',
-  ) {}
+  ) {
+    this.format = initialFormat;
+  }
 
   get stdout(): NodeJS.WritableStream {
     return this.streams.stdout;
@@ -92,6 +98,7 @@ export class CommandContext {
   }
 
   start(options: { logFormat: LogFormat; logLevel: string }): { logger: Logger } {
+    this.format = options.logFormat;
     this.logger = createLogger(options.logFormat, options.logLevel, this.streams.stderr, this.environment);
     this.listener = createReporter(this.logger);
     return { logger: this.logger };
@@ -129,11 +136,11 @@ export class CommandContext {
    */
   async writeResult(path: string | undefined, result: unknown, what = 'summary'): Promise<boolean> {
     if (!path) return true;
-    const text = `${JSON.stringify(result, null, 2)}\n`;
     if (path === '-') {
-      this.stdout.write(text);
+      this.printJson(result);
       return true;
     }
+    const text = `${JSON.stringify(result, null, 2)}\n`;
     try {
       await writeFile(path, text);
       this.log.info({ event: 'summary-written', path }, `${what} written to ${path}`);
@@ -148,10 +155,31 @@ export class CommandContext {
     }
   }
 
-  /** A usage error from the option parser, as a log line in the chosen format. */
+  /**
+   * A command's result for people (a table, a plan, a report): the lines as they are, or with
+   * `--log-format json` one JSON record per line, so that every line of the output is JSON.
+   */
+  print(event: string, lines: Iterable<string>, stream: NodeJS.WritableStream = this.stdout): void {
+    if (this.format !== 'json') {
+      for (const line of lines) stream.write(`${line}\n`);
+      return;
+    }
+    const records = createLogger('json', 'info', stream, this.environment);
+    for (const line of lines) records.info({ event }, line);
+  }
+
+  /** A result for machines: indented for a person, one line with `--log-format json`. */
+  printJson(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value, null, this.format === 'json' ? undefined : 2)}\n`);
+  }
+
+  /**
+   * A usage error from the option parser, as a log line in the chosen format: with JSON, one record
+   * (commander's "run with --help" hint follows as a second write, and is dropped).
+   */
   usageError(text: string): void {
-    if (this.initialFormat === 'json') this.log.error({ event: 'usage-error' }, text.trim());
-    else this.stderr.write(text);
+    if (this.initialFormat !== 'json') this.stderr.write(text);
+    else if (text.trim() !== HELP_HINT) this.log.error({ event: 'usage-error' }, text.trim());
   }
 
   /** A tool error reads as advice; anything else is a bug and keeps its stack at debug level. */

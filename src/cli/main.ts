@@ -9,7 +9,7 @@ import { registerPolicy } from './commands/policy';
 import { registerRegions } from './commands/regions';
 import { registerRestore } from './commands/restore';
 import { registerVerify } from './commands/verify';
-import { CommandContext, type Streams } from './context';
+import { CommandContext, HELP_HINT, type Streams } from './context';
 import { logFormatOf } from './logger';
 import { refuseBlankValues } from './options';
 
@@ -54,7 +54,7 @@ export function buildProgram(context: CommandContext): Command {
     )
     .version(TOOL.version)
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(HELP_HINT)
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.usageError(text),
@@ -96,7 +96,8 @@ export async function main(
   try {
     const unknown = unknownCommand(program, argv[2]);
     if (unknown) {
-      context.usageError(`error: ${unknown}\n(run with --help for usage)\n`);
+      context.usageError(`error: ${unknown}\n`);
+      context.usageError(`${HELP_HINT}\n`);
       return ExitCode.Usage;
     }
     await program.parseAsync(argv);

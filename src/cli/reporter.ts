@@ -10,6 +10,8 @@ const NOTABLE_RETRY_WAIT_MS = 1_000;
 export function createReporter(logger: Logger, progressIntervalMs = 2_000): (event: RunEvent) => void {
   let lastProgressAt = 0;
   const listingDoneSeen = new Set<string>();
+  /** The numbers of the last progress line per region. */
+  const lastProgress = new Map<string, string>();
   return (event) => {
     switch (event.type) {
       case 'home-region':
@@ -65,6 +67,10 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
           (event.listingDone && event.fetched === event.listed);
         if (event.listingDone) listingDoneSeen.add(event.region);
         if (!milestone && now - lastProgressAt < progressIntervalMs) return;
+        // A line only when something moved: the same numbers twice say nothing new.
+        const numbers = `${event.listed} ${event.fetched} ${event.listingDone}`;
+        if (lastProgress.get(event.region) === numbers) return;
+        lastProgress.set(event.region, numbers);
         lastProgressAt = now;
         const listing = event.listingDone ? `described ${event.listed}` : `described ${event.listed} so far`;
         logger.info(

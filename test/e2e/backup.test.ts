@@ -204,7 +204,7 @@ describe('ssm-backup backup (built CLI against moto)', () => {
         { AWS_ENDPOINT_URL: proxy.endpoint },
       );
       expect(result.code).toBe(0);
-      expect(result.stderr).toMatch(/WARN.*\[us-west-2\] 1 parameter\(s\) vanished between listing and fetching/);
+      expect(result.stderr).toMatch(/WARN.*\[us-west-2\] 1 parameter vanished between listing and fetching/);
       expect(result.stderr).toContain(victim!);
       const summary = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
       expect(summary).toMatchObject({ status: 'ok', vanished: [victim] });

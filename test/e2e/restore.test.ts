@@ -343,7 +343,7 @@ describe('restore round trip (built CLI against moto)', () => {
       for (const command of ['restore', 'verify']) {
         const result = await session.run([command, '--env', 'dev', '--region', TARGET, '--from', from]);
         expect(result.code).toBe(1);
-        expect(result.stderr).toContain(`is damaged: it holds 1 name(s) more than once (${twice.Name})`);
+        expect(result.stderr).toContain(`is damaged: it holds 1 name more than once (${twice.Name})`);
       }
     });
 
@@ -360,7 +360,7 @@ describe('restore round trip (built CLI against moto)', () => {
       ]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
-        `RestoreFailedError: 1 parameter(s) could not be restored: ${bad.Name} (ValidationException)`,
+        `RestoreFailedError: 1 parameter could not be restored: ${bad.Name} (ValidationException)`,
       );
       expect(JSON.parse(readFileSync(summaryFile, 'utf8')).failed).toEqual([
         { name: bad.Name, code: 'ValidationException' },

@@ -50,9 +50,8 @@ export function registerDiff(program: Command, context: CommandContext): void {
         const code = context.reportError(error);
         return code === ExitCode.Failed ? ExitCode.Usage : code;
       }
-      const out = context.stdout;
-      if (options.json) out.write(`${JSON.stringify(options.showHashes ? report : withoutHashes(report), null, 2)}\n`);
-      else for (const line of formatDiff(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);
+      if (options.json) context.printJson(options.showHashes ? report : withoutHashes(report));
+      else context.print('diff', formatDiff(report, { showHashes: Boolean(options.showHashes) }));
       // Like diff(1): 0 when the two sides are the same, 1 when they differ.
       return report.entries.length ? ExitCode.Failed : ExitCode.Ok;
     }),

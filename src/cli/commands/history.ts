@@ -43,7 +43,6 @@ export function registerHistory(program: Command, context: CommandContext): void
         ...(since ? { since } : {}),
         hasher: new ValueHasher(),
       });
-      const out = context.stdout;
       if (options.json) {
         const lines = options.showHashes
           ? report.lines
@@ -51,9 +50,9 @@ export function registerHistory(program: Command, context: CommandContext): void
               ...line,
               changes: line.changes?.map((c) => (c.field === 'value' ? { field: 'value' } : c)),
             }));
-        out.write(`${JSON.stringify({ ...report, lines }, null, 2)}\n`);
+        context.printJson({ ...report, lines });
       } else {
-        for (const line of formatHistory(report, { showHashes: Boolean(options.showHashes) })) out.write(`${line}\n`);
+        context.print('history', formatHistory(report, { showHashes: Boolean(options.showHashes) }));
       }
       // A name no backup ever held is most likely a typo: say so, and fail.
       if (!report.lines.length)

@@ -24,23 +24,20 @@ export function registerList(program: Command, context: CommandContext): void {
     context.action(async (options: ListOptions) => {
       const { where } = await context.openRegion(options);
       const listing = await runList(where);
-      const out = context.stdout;
       if (options.json) {
-        out.write(`${JSON.stringify(listing, null, 2)}\n`);
+        context.printJson(listing);
         return ExitCode.Ok;
       }
-      out.write(`s3://${listing.bucket} (${count(listing.backups.length, 'backup')})\n`);
+      const lines = [`s3://${listing.bucket} (${count(listing.backups.length, 'backup')})`];
       for (const row of listing.backups) {
         const mark = row.key === listing.latest ? '*' : ' ';
         const time = row.lastModified?.toISOString().replace('.000Z', 'Z') ?? '-';
-        out.write(
-          `${mark} ${row.key}  ${time}  ${formatBytes(row.size).padStart(10)}  ${row.parameterCount ?? '-'} ` +
-            `parameters\n`,
-        );
+        const parameters = row.parameterCount === undefined ? '- parameters' : count(row.parameterCount, 'parameter');
+        lines.push(`${mark} ${row.key}  ${time}  ${formatBytes(row.size).padStart(10)}  ${parameters}`);
       }
-      if (listing.latest && !listing.backups.some((r) => r.key === listing.latest)) {
-        out.write(`! latest.txt points at ${listing.latest}, which is not in the bucket\n`);
-      }
+      if (listing.latest && !listing.backups.some((r) => r.key === listing.latest))
+        lines.push(`! latest.txt points at ${listing.latest}, which is not in the bucket`);
+      context.print('backup-listed', lines);
       return ExitCode.Ok;
     }),
   );

@@ -57,7 +57,7 @@ export function registerPolicy(program: Command, context: CommandContext): void 
         ...(common.regions ? { regions: common.regions } : {}),
         backupKeys,
       });
-      context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      context.printJson(document);
       return ExitCode.Ok;
     }),
   );

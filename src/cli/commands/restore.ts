@@ -93,7 +93,7 @@ export function registerRestore(program: Command, context: CommandContext): void
         writesPerSecond: options.writeRps,
         signal: context.signal,
         onPlan: async (plan) => {
-          for (const line of formatPlan(plan, { overwrite: Boolean(options.overwrite) })) planOut.write(`${line}\n`);
+          context.print('plan', formatPlan(plan, { overwrite: Boolean(options.overwrite) }), planOut);
           await context.writeResult(options.planFile, plan, 'plan');
         },
       });

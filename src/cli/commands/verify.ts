@@ -59,11 +59,8 @@ export function registerVerify(program: Command, context: CommandContext): void 
       const drift = report.drift ? `, no missing or changed parameter${extra}` : '';
       const verdict = problems.length ? `FAILED: ${problems.join('; ')}` : `OK: ${report.origin} ${checked}${drift}`;
       // The details and the verdict go to one stream (stdout), as lines or as one JSON document.
-      if (options.json)
-        context.stdout.write(
-          `${JSON.stringify({ verdict: problems.length ? 'failed' : 'ok', problems, ...report }, null, 2)}\n`,
-        );
-      else for (const line of [...formatVerifyReport(report), verdict]) context.stdout.write(`${line}\n`);
+      if (options.json) context.printJson({ verdict: problems.length ? 'failed' : 'ok', problems, ...report });
+      else context.print('verify', [...formatVerifyReport(report), verdict]);
       await context.writeResult(options.summaryFile, report);
       for (const problem of problems) logger.error({ event: 'verify-problem' }, problem);
       return problems.length ? ExitCode.Failed : ExitCode.Ok;

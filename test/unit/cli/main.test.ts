@@ -45,6 +45,51 @@ describe('Function: main', () => {
   });
 });
 
+describe('Help: each command shows the options it uses, its examples, and the real precedence', () => {
+  async function help(command: string): Promise<string> {
+    return (await run(command, '--help')).stdout;
+  }
+
+  it.each([
+    ['backup', ['--max-rps', '--concurrency', '--summary-file', '--finish-within'], []],
+    ['list', ['--concurrency'], ['--max-rps', '--summary-file']],
+    ['policy', ['--duty'], ['--max-rps', '--concurrency', '--summary-file']],
+    ['regions', [], ['--max-rps', '--concurrency', '--summary-file']],
+    ['restore', ['--max-rps', '--write-rps', '--plan-file'], []],
+  ])('%s: has %p, not %p, and its own examples', async (command, has, hasNot) => {
+    const text = await help(command);
+    for (const option of has) expect(text).toContain(option);
+    for (const option of hasNot) expect(text).not.toContain(option);
+    expect(text).toMatch(new RegExp(`Examples:\\n  ssm-backup ${command === 'backup' ? '' : command}`));
+  });
+
+  it('says --home-region comes first, and what --from and --at accept', async () => {
+    expect((await run('--help')).stdout).toMatch(
+      /the home region when --home-region is not given \(AWS_REGION first\)/,
+    );
+    expect(await help('verify')).toMatch(/--home-region <region>\s+region holding the regions key; first of all/);
+    const restore = (await help('restore')).replace(/\s+/g, ' ');
+    expect(restore).toContain('an object key (YYYY-MM-DD/ssm-backup-ENV-...json, as list shows)');
+    expect(restore).toContain('a date or UTC time (the newest backup taken at or before it');
+    expect(restore).toMatch(
+      /--at <time> restore the newest backup taken at or before this date \(the end of that UTC day\)/,
+    );
+  });
+
+  it('--log-format json: a usage error is one JSON record', async () => {
+    for (const args of [
+      ['--log-format', 'json', '--bogus'],
+      ['--log-format', 'json', 'bakup'],
+    ]) {
+      const result = await run(...args);
+      expect(result.code).toBe(ExitCode.Usage);
+      const lines = result.stderr.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', event: 'usage-error' });
+    }
+  });
+});
+
 describe('Command: policy', () => {
   it("prints the duty's document for the account and regions; --no-kms leaves out every key statement", async () => {
     const args = [

@@ -10,6 +10,43 @@ function capture() {
 }
 
 describe('Function: createReporter', () => {
+  it('never prints the same progress numbers twice for a region, even with the interval passed', () => {
+    const sink = new PassThrough();
+    const lines: string[] = [];
+    sink.on('data', (d) => lines.push(...String(d).split('\n').filter(Boolean)));
+    // Every event is past the interval (0 ms): only a change of numbers may print.
+    const reporter = createReporter(createLogger('pretty', 'info', sink), 0);
+    const at = (listed: number, fetched: number, listingDone = false) =>
+      reporter({ type: 'progress', region: 'us-west-2', listed, listPages: 1, fetched, listingDone });
+    at(10, 0);
+    at(10, 0); // an empty filtered page: nothing moved
+    at(20, 10);
+    at(20, 10);
+    at(20, 20, true);
+    at(20, 20, true);
+    // Another region with the same numbers is news.
+    reporter({ type: 'progress', region: 'us-east-1', listed: 10, listPages: 1, fetched: 0, listingDone: false });
+    expect(lines.map((l) => l.replace(/^\[[^\]]+\] INFO: /, ''))).toEqual([
+      '[us-west-2] described 10 so far, fetched 0/10',
+      '[us-west-2] described 20 so far, fetched 10/20',
+      '[us-west-2] described 20, fetched 20/20',
+      '[us-east-1] described 10 so far, fetched 0/10',
+    ]);
+  });
+
+  it('warns, naming the key it looked for, when there is no regions key and the home region is backed up alone', () => {
+    const { reporter, lines } = capture();
+    reporter({
+      type: 'regions-resolved',
+      regions: ['ap-northeast-1'],
+      source: 'home-region',
+      lookedFor: '/jenkins/dev/backup/regions in ap-northeast-1',
+    });
+    expect(lines[0]).toMatch(
+      /WARN: regions: ap-northeast-1 alone: \/jenkins\/dev\/backup\/regions in ap-northeast-1 does not exist there/,
+    );
+  });
+
   it('keeps progress to one line per interval plus the end of listing and of fetching', () => {
     const { reporter, lines } = capture();
     for (let fetched = 10; fetched <= 100; fetched += 10)
