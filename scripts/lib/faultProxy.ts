@@ -51,7 +51,11 @@ export interface FaultProxy {
    * Runs before a request is forwarded, with its X-Amz-Target (empty for S3), body, method and path: a
    * test's way to change the world mid-run, or to hold a request until something else has happened.
    */
-  beforeForward?: (amzTarget: string, body: Buffer, request: { method: string; path: string }) => Promise<void>;
+  beforeForward?: (
+    amzTarget: string,
+    body: Buffer,
+    request: { method: string; path: string; headers: Record<string, string | string[] | undefined> },
+  ) => Promise<void>;
   /** Whether to leave this request unanswered for good (the connection stays open): a lost answer. */
   stall?: (amzTarget: string, body: Buffer) => boolean;
   /** Rewrites a JSON answer from upstream (SSM), e.g. to report a name as InvalidParameters. */
@@ -122,7 +126,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         stats.stalled++;
         return;
       }
-      await proxy.beforeForward?.(amzTarget, body, { method: req.method ?? '', path: req.url ?? '' });
+      await proxy.beforeForward?.(amzTarget, body, {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+      });
       const upstream = httpRequest(
         { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
         (upstreamRes) => {

@@ -53,12 +53,22 @@ export interface StoredObject {
   encryption?: { kind: string; keyId?: string };
 }
 
-/** One region's backup bucket: the only code that talks to S3. */
+/**
+ * One region's backup bucket: the only code that talks to S3. With the owner's account, every call
+ * names it (`ExpectedBucketOwner`): a bucket of that name that someone re-created in another account
+ * is refused by S3 (403), never read or written.
+ */
 export class BackupStore {
+  /** The bucket, and its expected owner, as every call names them. */
+  private readonly at: { Bucket: string; ExpectedBucketOwner?: string };
+
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
-  ) {}
+    readonly owner?: string,
+  ) {
+    this.at = { Bucket: bucket, ...(owner ? { ExpectedBucketOwner: owner } : {}) };
+  }
 
   /**
    * Uploads, streamed from the encoded chunks, with server-side encryption and an S3-checked SHA-256;
@@ -69,7 +79,7 @@ export class BackupStore {
   async put(key: string, encoded: EncodedDocument, encryption: Encryption, parameterCount: number): Promise<void> {
     const answer = await this.s3.send(
       new (s3Sdk().PutObjectCommand)({
-        Bucket: this.bucket,
+        ...this.at,
         Key: key,
         // Never replace an existing backup: S3 refuses the write if the key exists.
         IfNoneMatch: '*',
@@ -94,7 +104,7 @@ export class BackupStore {
   async describe(key: string): Promise<StoredObject> {
     const head = await this.named(
       key,
-      this.s3.send(new (s3Sdk().HeadObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' })),
+      this.s3.send(new (s3Sdk().HeadObjectCommand)({ ...this.at, Key: key, ChecksumMode: 'ENABLED' })),
     );
     const count = head.Metadata?.[COUNT_METADATA];
     return {
@@ -132,7 +142,7 @@ export class BackupStore {
       try {
         await this.s3.send(
           new (s3Sdk().PutObjectCommand)({
-            Bucket: this.bucket,
+            ...this.at,
             Key: LATEST_KEY,
             Body: key,
             ContentType: 'text/plain',
@@ -173,9 +183,7 @@ export class BackupStore {
 
   /** Whether an object exists, by listing (s3:ListBucket): the backup duty may not HeadObject a backup. */
   private async exists(key: string): Promise<boolean> {
-    const out = await this.s3.send(
-      new (s3Sdk().ListObjectsV2Command)({ Bucket: this.bucket, Prefix: key, MaxKeys: 1 }),
-    );
+    const out = await this.s3.send(new (s3Sdk().ListObjectsV2Command)({ ...this.at, Prefix: key, MaxKeys: 1 }));
     return out.Contents?.[0]?.Key === key;
   }
 
@@ -209,7 +217,7 @@ export class BackupStore {
       const get = (range: boolean) =>
         this.s3.send(
           new (s3Sdk().GetObjectCommand)({
-            Bucket: this.bucket,
+            ...this.at,
             Key: LATEST_KEY,
             ...(range ? { Range: `bytes=0-${POINTER_MAX_BYTES}` } : {}),
           }),
@@ -243,7 +251,7 @@ export class BackupStore {
   /** Exists, lives in `region`, and we may reach it: checked for every region before any write. */
   async check(region: string): Promise<BucketCheck> {
     try {
-      const out = await this.s3.send(new (s3Sdk().HeadBucketCommand)({ Bucket: this.bucket }));
+      const out = await this.s3.send(new (s3Sdk().HeadBucketCommand)({ ...this.at }));
       if (out.BucketRegion && out.BucketRegion !== region)
         return { kind: 'other-region', actualRegion: out.BucketRegion };
       return { kind: 'ok' };
@@ -265,7 +273,7 @@ export class BackupStore {
   async open(key: string): Promise<{ chunks: AsyncIterable<Uint8Array>; sha256Base64?: string }> {
     const out = await this.named(
       key,
-      this.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' })),
+      this.s3.send(new (s3Sdk().GetObjectCommand)({ ...this.at, Key: key, ChecksumMode: 'ENABLED' })),
     );
     return {
       chunks: out.Body as AsyncIterable<Uint8Array>,
@@ -293,10 +301,7 @@ export class BackupStore {
   async listBackups(env: string, options: { since?: Date } = {}): Promise<StoredObject[]> {
     const found: { object: StoredObject; parsed: NonNullable<ReturnType<typeof parseBackupObjectKey>> }[] = [];
     const startAfter = options.since ? { StartAfter: options.since.toISOString().slice(0, 10) } : {};
-    for await (const page of s3Sdk().paginateListObjectsV2(
-      { client: this.s3 },
-      { Bucket: this.bucket, ...startAfter },
-    )) {
+    for await (const page of s3Sdk().paginateListObjectsV2({ client: this.s3 }, { ...this.at, ...startAfter })) {
       for (const object of page.Contents ?? []) {
         const parsed = object.Key ? parseBackupObjectKey(object.Key) : undefined;
         if (parsed?.env !== env || (options.since && parsed.takenAt < options.since)) continue;

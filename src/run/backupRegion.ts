@@ -93,7 +93,7 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
     return { status: 'dry-run', ...captured(), key, bytes, sha256: encoded.sha256Hex };
   }
 
-  const store = new BackupStore(clients.s3, bucket);
+  const store = new BackupStore(clients.s3, bucket, /^\d{12}$/.test(input.accountId) ? input.accountId : undefined);
   InterruptedError.throwIfAborted(input.signal);
   // Throws unless S3's answer shows the same checksum, encryption and key.
   await store.put(key, encoded, input.encryption, capturedCount);

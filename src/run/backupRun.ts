@@ -109,7 +109,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
     const regionStart = now();
     const clients = input.clientsFor(region);
     const deadline = collectedEarly ? early?.deadline : deadlineFor(input, region, regionStart, now);
-    const expecting = deadline && expectLastCount(deadline, clients, bucket);
+    const expecting = deadline && expectLastCount(deadline, clients, buckets[index]);
     let result: RegionSummary;
     try {
       result = await backupRegion({
@@ -173,8 +173,8 @@ function deadlineFor(
  * collection. Without it the deadline knows only what has been listed; a read that fails here fails
  * again, and is reported, where latest.txt is moved.
  */
-function expectLastCount(deadline: RegionDeadline, clients: RegionClients, bucket: string): Promise<void> {
-  return new BackupStore(clients.s3, bucket).readLatestCount().then(
+function expectLastCount(deadline: RegionDeadline, clients: RegionClients, bucket: ResolvedBucket): Promise<void> {
+  return new BackupStore(clients.s3, bucket.bucket, bucket.accountId).readLatestCount().then(
     (count) => {
       if (count) deadline.expect(count);
     },
@@ -257,7 +257,7 @@ async function checkBuckets(
     regions.map(async (region) => {
       const clients = input.clientsFor(region);
       const resolved = await resolveBucket({ env: input.env, region, homeRegion: input.homeRegion, ssm: clients.ssm });
-      const check = await new BackupStore(clients.s3, resolved.bucket).check(region);
+      const check = await new BackupStore(clients.s3, resolved.bucket, resolved.accountId).check(region);
       listener({ type: 'bucket-checked', ...resolved, check });
       const problem = bucketProblem(resolved, check);
       if (problem) throw new ConfigurationError(problem);
@@ -312,7 +312,10 @@ function bucketProblem(resolved: ResolvedBucket, check: BucketCheck): string | u
     case 'other-region':
       return `${resolved.region}: ${where} is in ${check.actualRegion}, not ${resolved.region}`;
     case 'no-access':
-      return `${resolved.region}: ${where} cannot be reached (${check.code}): the credentials need s3:ListBucket on it`;
+      return (
+        `${resolved.region}: ${where} cannot be reached (${check.code}): the credentials need s3:ListBucket on it` +
+        (resolved.accountId ? `, and it must belong to account ${resolved.accountId}` : '')
+      );
   }
 }
 

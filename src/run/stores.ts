@@ -14,13 +14,13 @@ export interface StoreContext {
 
 export async function regionStore(context: StoreContext, region: string): Promise<BackupStore> {
   const clients = context.clientsFor(region);
-  const { bucket } = await resolveBucket({
+  const { bucket, accountId } = await resolveBucket({
     env: context.env,
     region,
     homeRegion: context.homeRegion,
     ssm: clients.ssm,
   });
-  return new BackupStore(clients.s3, bucket);
+  return new BackupStore(clients.s3, bucket, accountId);
 }
 
 /** Reads a backup from a file, or from the region's bucket (whose store is returned for further use). */

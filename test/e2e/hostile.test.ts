@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParametersByPathCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { startFaultProxy } from '../../scripts/lib/faultProxy';
 import { type Moto, startMoto } from '../../scripts/lib/moto';
 import {
   deployStack,
@@ -149,6 +150,33 @@ describe("3. one environment never writes into another's bucket", () => {
       expect(await listKeys(moto.endpoint, REGION, buckets.prod)).toEqual(prodBefore);
     } finally {
       await ssm.send(new PutParameterCommand({ Name: key, Type: 'String', Value: buckets.dev, Overwrite: true }));
+    }
+  });
+});
+
+describe('every S3 call names the bucket owner (moto does not enforce it: a recording proxy checks it is sent)', () => {
+  it('backup, list, verify and restore: ExpectedBucketOwner is the account on every S3 request', async () => {
+    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0 });
+    const s3Requests: { method: string; path: string; owner: unknown }[] = [];
+    proxy.beforeForward = async (target, _body, { method, path, headers }) => {
+      // S3 is path-style here: its requests are the ones under a bucket's path (CloudWatch and STS post to /).
+      if (!target && path.startsWith(`/${buckets.dev}`))
+        s3Requests.push({ method, path, owner: headers['x-amz-expected-bucket-owner'] });
+    };
+    try {
+      const env = { AWS_ENDPOINT_URL: proxy.endpoint };
+      for (const args of [
+        ['--env', 'dev', '--region', REGION],
+        ['list', '--env', 'dev', '--region', REGION],
+        ['verify', '--env', 'dev', '--region', REGION],
+        ['restore', '--env', 'dev', '--region', REGION],
+      ])
+        expect((await session.run(args, env)).code).toBe(0);
+      // HeadBucket, the upload, latest.txt, the listing, HEADs and reads: every one.
+      expect(new Set(s3Requests.map((r) => r.method))).toEqual(new Set(['HEAD', 'PUT', 'GET']));
+      expect(s3Requests.filter((r) => r.owner !== '123456789012')).toEqual([]);
+    } finally {
+      await proxy.close();
     }
   });
 });
