@@ -16,6 +16,7 @@ import {
   paginateDescribeParameters,
   SSMClient,
 } from '@aws-sdk/client-ssm';
+import type { MiddlewareStack } from '@smithy/types';
 import PQueue from 'p-queue';
 import { backupBucketName, ssmKeys } from '../../src/contract';
 
@@ -36,20 +37,40 @@ export function localEnv(endpoint: string, extra: Record<string, string> = {}): 
   };
 }
 
-export function ssmClient(endpoint: string, region: string): SSMClient {
-  return new SSMClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 10 });
+/**
+ * moto keeps each account's state apart; `x-moto-account-id` picks the account a request acts in
+ * (the default is ACCOUNT_ID), so a test can lay out several accounts with the test credentials.
+ */
+function inAccount<C extends { middlewareStack: unknown }>(client: C, account?: string): C {
+  if (account && account !== ACCOUNT_ID)
+    (client.middlewareStack as MiddlewareStack<object, object>).add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers['x-moto-account-id'] = account;
+        return next(args);
+      },
+      { step: 'build', name: 'motoAccount' },
+    );
+  return client;
 }
 
-export function s3Client(endpoint: string, region: string): S3Client {
-  return new S3Client({ region, endpoint, credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 10 });
+export function ssmClient(endpoint: string, region: string, account?: string): SSMClient {
+  return inAccount(new SSMClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 10 }), account);
 }
 
-export function kmsClient(endpoint: string, region: string): KMSClient {
-  return new KMSClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 10 });
+export function s3Client(endpoint: string, region: string, account?: string): S3Client {
+  return inAccount(
+    new S3Client({ region, endpoint, credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 10 }),
+    account,
+  );
 }
 
-export function bucketName(project: string, env: string, region: string): string {
-  return backupBucketName({ projectName: project, env, accountId: ACCOUNT_ID, region });
+export function kmsClient(endpoint: string, region: string, account?: string): KMSClient {
+  return inAccount(new KMSClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 10 }), account);
+}
+
+export function bucketName(project: string, env: string, region: string, account = ACCOUNT_ID): string {
+  return backupBucketName({ projectName: project, env, accountId: account, region });
 }
 
 /**
@@ -68,16 +89,19 @@ export async function deployStack(
     homeRegion?: string;
     regionsKey?: boolean;
     kms?: boolean;
+    /** The account to lay it out in (moto keeps accounts apart); default ACCOUNT_ID. */
+    account?: string;
   },
 ) {
+  const account = args.account;
   const project = args.project ?? 'jenkins-infra';
   const home = args.homeRegion ?? args.regions[0];
   const buckets: Record<string, string> = {};
   const kmsKeys: Record<string, string> = {};
   for (const region of args.regions) {
-    const bucket = bucketName(project, args.env, region);
+    const bucket = bucketName(project, args.env, region, account);
     buckets[region] = bucket;
-    const s3 = s3Client(endpoint, region);
+    const s3 = s3Client(endpoint, region, account);
     await s3.send(
       new CreateBucketCommand({
         Bucket: bucket,
@@ -88,7 +112,7 @@ export async function deployStack(
     );
     let keyArn: string | undefined;
     if (args.kms) {
-      const created = await kmsClient(endpoint, region).send(
+      const created = await kmsClient(endpoint, region, account).send(
         new CreateKeyCommand({ Description: `SSM backup objects, ${args.env}, ${region}` }),
       );
       keyArn = created.KeyMetadata?.Arn ?? '';
@@ -103,7 +127,7 @@ export async function deployStack(
           },
         }),
       );
-      await ssmClient(endpoint, region).send(
+      await ssmClient(endpoint, region, account).send(
         new PutParameterCommand({ Name: ssmKeys.regionKmsKey(args.env, region), Type: 'String', Value: keyArn }),
       );
     }
@@ -122,7 +146,7 @@ export async function deployStack(
         },
       }),
     );
-    await ssmClient(endpoint, region).send(
+    await ssmClient(endpoint, region, account).send(
       new PutParameterCommand({
         Name: ssmKeys.regionBucket(args.env, region),
         Type: 'String',
@@ -131,7 +155,7 @@ export async function deployStack(
       }),
     );
   }
-  const homeSsm = ssmClient(endpoint, home);
+  const homeSsm = ssmClient(endpoint, home, account);
   await homeSsm.send(
     new PutParameterCommand({
       Name: ssmKeys.legacyBucket(args.env),
@@ -196,8 +220,9 @@ export async function putParameters(
   region: string,
   parameters: SeedParameter[],
   concurrency = 8,
+  account?: string,
 ): Promise<void> {
-  const ssm = ssmClient(endpoint, region);
+  const ssm = ssmClient(endpoint, region, account);
   const queue = new PQueue({ concurrency });
   await Promise.all(
     parameters.map((p) =>

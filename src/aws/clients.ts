@@ -2,6 +2,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { TOOL } from '../tool';
 import { CallStats } from './callStats';
 import { Pacer } from './pacer';
@@ -26,6 +27,8 @@ export interface ClientSettings {
   liveness?: Liveness;
   /** How long an endpoint that never answered is waited on (default DEAD_ENDPOINT_MS; tests shorten it). */
   deadEndpointMs?: number;
+  /** `--role-arn`: the assumed role's credentials (renewed as they near expiry); else the default chain. */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -83,6 +86,7 @@ export function createRegionClients(region: string, settings: ClientSettings): R
     logger: quietSdkLogger,
     requestHandler: deadlines(answerMs),
     ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };
   const ssm = new SSMClient(common);

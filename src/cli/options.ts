@@ -2,8 +2,10 @@ import { constants } from 'node:fs';
 import { access, mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type ClientSettings, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../aws/clients';
+import { AssumedRole, defaultSessionName, roleAccount } from '../aws/assumedRole';
+import { type ClientSettings, createRegionClients, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../aws/clients';
 import { findHomeRegion, type HomeRegion } from '../aws/homeRegion';
+import { accountIdOf } from '../aws/identity';
 import type { Encryption } from '../backup/store';
 import { ConfigurationError, UsageError } from '../errors';
 import { parseRegionList } from '../ssm/regions';
@@ -22,6 +24,11 @@ export interface CommonOptions {
   maxRps?: number;
   requestTimeout: number;
   summaryFile?: string;
+  roleArn?: string;
+  externalId?: string;
+  roleSessionName?: string;
+  /** The target's account: the credentials (assumed or not) must be in it. */
+  accountId?: string;
   endpointUrl?: string;
   logLevel: string;
   logFormat: LogFormat;
@@ -100,7 +107,12 @@ export function addCommonOptions(
       '--home-region <region>',
       "region holding the regions key; first of all, before AWS_REGION, AWS_DEFAULT_REGION and the profile's region",
     )
-    .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)');
+    .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)')
+    .option('--role-arn <arn>', "assume this role (the target account's backup role) before any other call")
+    .option('--external-id <id>', 'the external id the role trust asks for (with --role-arn)')
+    .option('--role-session-name <name>', 'with --role-arn (default: ssm-backup-<env>-<BUILD_TAG or cli>)');
+  if (use.regions !== 'policy')
+    command.option('--account-id <id>', "the target's account: refuse (exit 2) credentials of any other");
   if (pacing !== 'none')
     command.option('--concurrency <n>', 'requests in flight per region', integer(1, 64), DEFAULT_CONCURRENCY);
   if (pacing === 'full')
@@ -128,6 +140,8 @@ export function addCommonOptions(
 
 export interface ResolvedCommon {
   env: string;
+  /** Who the run is: the assumed role and its account (never the credentials), or the caller's checked account. */
+  identity?: { roleArn?: string; sessionName?: string; account: string };
   /** Absent when nothing sets one; the commands that need it say so. */
   home?: HomeRegion;
   /** `--region r` or `--regions a,b`, parsed. */
@@ -153,19 +167,68 @@ export async function resolveCommon(
     throw new UsageError(`--endpoint-url '${options.endpointUrl}' is not an http(s) URL`);
   }
   if (options.summaryFile) await checkWritable(options.summaryFile, '--summary-file');
+  if (options.roleArn && !roleAccount(options.roleArn))
+    throw new UsageError(`--role-arn '${options.roleArn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+  if ((options.externalId || options.roleSessionName) && !options.roleArn)
+    throw new UsageError('--external-id and --role-session-name go with --role-arn');
+  if (options.roleSessionName && !/^[\w+=,.@-]{2,64}$/.test(options.roleSessionName))
+    throw new UsageError(
+      `--role-session-name '${options.roleSessionName}' must be 2-64 of letters, digits and +=,.@_-`,
+    );
+  if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId))
+    throw new UsageError(`--account-id '${options.accountId}' is not a 12-digit AWS account id`);
   const home = await findHomeRegion({ option: options.homeRegion, profile: options.profile, env: environment });
-  return {
+  const clientSettings: ClientSettings = {
+    endpointUrl: options.endpointUrl,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    maxRps: options.maxRps ?? DEFAULT_MAX_RPS,
+    requestTimeoutSeconds: options.requestTimeout,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(signal ? { signal } : {}),
+  };
+  const resolved: ResolvedCommon = {
     env,
     ...(home ? { home } : {}),
     ...(regions ? { regions } : {}),
-    clientSettings: {
-      endpointUrl: options.endpointUrl,
-      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-      maxRps: options.maxRps ?? DEFAULT_MAX_RPS,
-      requestTimeoutSeconds: options.requestTimeout,
-      ...(options.profile ? { profile: options.profile } : {}),
-      ...(signal ? { signal } : {}),
-    },
+    clientSettings,
+  };
+  return options.roleArn || options.accountId ? withIdentity(resolved, options, environment) : resolved;
+}
+
+/**
+ * `--role-arn`: the role is assumed (STS, in the home or first region) before any other call, and the
+ * clients sign with its credentials, renewed before they expire. With `--account-id` the session's
+ * account (from AssumeRole's answer, or GetCallerIdentity without a role) must be that one: exit 2
+ * before anything is listed.
+ */
+async function withIdentity(
+  resolved: ResolvedCommon,
+  options: CommonOptions,
+  environment: NodeJS.ProcessEnv,
+): Promise<ResolvedCommon> {
+  const stsRegion = resolved.home?.region ?? resolved.regions?.[0] ?? 'us-east-1';
+  const base = createRegionClients(stsRegion, resolved.clientSettings);
+  let identity: NonNullable<ResolvedCommon['identity']>;
+  let credentials: ClientSettings['credentials'];
+  if (options.roleArn) {
+    const sessionName = options.roleSessionName ?? defaultSessionName(resolved.env, environment);
+    const role = new AssumedRole(
+      { roleArn: options.roleArn, sessionName, ...(options.externalId ? { externalId: options.externalId } : {}) },
+      () => base.sts,
+    );
+    await role.provider();
+    identity = { roleArn: options.roleArn, sessionName, account: role.account ?? 'unknown' };
+    credentials = role.provider;
+  } else identity = { account: await accountIdOf(base.sts) };
+  if (options.accountId && identity.account !== options.accountId)
+    throw new ConfigurationError(
+      `the credentials are in account ${identity.account}${options.roleArn ? ` (${options.roleArn})` : ''}, not ` +
+        `the target's ${options.accountId}: nothing was listed or written`,
+    );
+  return {
+    ...resolved,
+    identity,
+    clientSettings: { ...resolved.clientSettings, ...(credentials ? { credentials } : {}) },
   };
 }
 

@@ -32,6 +32,8 @@ export interface BackupRunInput {
   keySuffix?: () => string;
   /** `--finish-within`, in seconds: each region keeps a pace that ends in this time (see regionDeadline.ts). */
   finishWithinSeconds?: number;
+  /** The assumed role and its account (`--role-arn`), for the summary; never the credentials. */
+  identity?: RunSummary['identity'];
 }
 
 export interface BackupRunResult {
@@ -57,6 +59,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
     status: 'ok',
     startedAt: startedAt.toISOString(),
     durationMs: 0,
+    ...(input.identity ? { identity: input.identity } : {}),
     regions: [],
   };
   const finish = (failure?: Error): BackupRunResult => {

@@ -96,6 +96,8 @@ export interface RunSummary {
   tool: { name: string; version: string };
   environment: string;
   accountId?: string;
+  /** With `--role-arn` or `--account-id`: the role assumed, its session name and account; never credentials. */
+  identity?: { roleArn?: string; sessionName?: string; account: string };
   dryRun: boolean;
   status: 'ok' | 'warning' | 'failed' | 'interrupted';
   startedAt: string;

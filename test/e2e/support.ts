@@ -51,7 +51,13 @@ export async function listKeys(endpoint: string, region: string, bucket: string)
   return (out.Contents ?? []).map((o) => o.Key!).sort();
 }
 
-export async function readObject(endpoint: string, region: string, bucket: string, key: string): Promise<string> {
-  const out = await s3Client(endpoint, region).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+export async function readObject(
+  endpoint: string,
+  region: string,
+  bucket: string,
+  key: string,
+  account?: string,
+): Promise<string> {
+  const out = await s3Client(endpoint, region, account).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return out.Body!.transformToString();
 }

@@ -58,6 +58,7 @@ export function registerBackup(program: Command, context: CommandContext): void 
         clientsFor: context.clientsFor(common.clientSettings),
         listener,
         signal: context.signal,
+        ...(common.identity ? { identity: common.identity } : {}),
         ...(options.finishWithin ? { finishWithinSeconds: options.finishWithin / 1000 } : {}),
       });
       await context.writeResult(options.summaryFile, result.summary);

@@ -41,7 +41,8 @@ export function registerPolicy(program: Command, context: CommandContext): void 
     ],
   }).action(
     context.action(async (options: PolicyOptions) => {
-      const common = await resolveCommon(options, context.environment, context.signal);
+      // Here --account-id is the account to write the policy for, not a check of the caller's.
+      const common = await resolveCommon({ ...options, accountId: undefined }, context.environment, context.signal);
       context.start(options);
       const projectName = options.projectName;
       const account = options.accountId ?? (await callerAccount(context, common));

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { type Moto, startMoto } from '../../scripts/lib/moto';
+import {
+  deployStack,
+  localEnv,
+  putParameters,
+  realisticParameters,
+  type SeedParameter,
+  ssmClient,
+} from '../../scripts/lib/world';
+import { CliSession, leakedSecrets, readObject } from './support';
+
+/**
+ * Several accounts, each backed up under its own role (issue #21): moto answers AssumeRole with
+ * credentials of the role ARN's account and keeps each account's SSM and S3 apart. The runner is
+ * given only its base credentials and --role-arn.
+ */
+jest.setTimeout(180_000);
+
+const REGIONS = ['ap-northeast-1', 'us-west-2'];
+const TARGETS = [
+  { env: 'dev', account: '111111111111' },
+  { env: 'staging', account: '222222222222' },
+  { env: 'prod', account: '333333333333' },
+];
+const role = (account: string, env: string) => `arn:aws:iam::${account}:role/jenkins-infra-ssm-backup-${env}-backup`;
+let moto: Moto;
+const buckets = new Map<string, Record<string, string>>();
+const seeded = new Map<string, SeedParameter[]>();
+const secrets = new Set<string>();
+const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGIONS[0]! }));
+
+beforeAll(async () => {
+  moto = await startMoto();
+  for (const { env, account } of TARGETS) {
+    const deployed = await deployStack(moto.endpoint, { env, regions: REGIONS, account });
+    buckets.set(account, deployed.buckets);
+    for (const region of REGIONS) {
+      const set = realisticParameters(env, region, 6);
+      await putParameters(moto.endpoint, region, set, 8, account);
+      seeded.set(`${account} ${region}`, set);
+      for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+    }
+  }
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
+});
+
+it.each(TARGETS)(
+  '$env in account $account: its own role, its own buckets, its own parameters only',
+  async ({ env, account }) => {
+    const summaryFile = session.summaryPath(`accounts-${env}`);
+    const result = await session.run([
+      '--env',
+      env,
+      '--role-arn',
+      role(account, env),
+      '--account-id',
+      account,
+      '--summary-file',
+      summaryFile,
+    ]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary.identity).toEqual({ roleArn: role(account, env), sessionName: `ssm-backup-${env}-cli`, account });
+    expect(summary.accountId).toBe(account);
+    expect(JSON.stringify(summary)).not.toMatch(/SecretAccessKey|SessionToken|secretAccessKey|sessionToken/);
+    for (const [i, region] of REGIONS.entries()) {
+      const r = summary.regions[i];
+      expect(r).toMatchObject({ status: 'ok', region, bucket: buckets.get(account)![region] });
+      const doc = JSON.parse(await readObject(moto.endpoint, region, r.bucket, r.key, account));
+      expect(doc.account_id).toBe(account);
+      const names = doc.parameters.map((p: { Name: string }) => p.Name).filter((n: string) => !n.includes('/backup/'));
+      expect(names.sort()).toEqual(
+        seeded
+          .get(`${account} ${region}`)!
+          .map((p) => p.Name)
+          .sort(),
+      );
+    }
+  },
+);
+
+it("a role in another account than the target's fails alone, before anything is listed (exit 2)", async () => {
+  const result = await session.run([
+    '--env',
+    'dev',
+    '--role-arn',
+    role('222222222222', 'dev'),
+    '--account-id',
+    '111111111111',
+  ]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/credentials are in account 222222222222 .* not the target's 111111111111/);
+  // The next target still backs up.
+  const next = await session.run([
+    '--env',
+    'prod',
+    '--role-arn',
+    role('333333333333', 'prod'),
+    '--account-id',
+    '333333333333',
+  ]);
+  expect(next.code).toBe(0);
+});
+
+it("a bucket key naming another account's bucket is refused before any write (exit 2)", async () => {
+  const key = '/jenkins/staging/backup/us-west-2/s3-bucket-name';
+  const ssm = ssmClient(moto.endpoint, 'us-west-2', '222222222222');
+  // staging's key in account 222 now names account 333's bucket (a same-named bucket elsewhere).
+  const foreign = buckets.get('333333333333')!['us-west-2']!.replace('-prod-', '-staging-');
+  await ssm.send(new PutParameterCommand({ Name: key, Type: 'String', Value: foreign, Overwrite: true }));
+  try {
+    const result = await session.run([
+      '--env',
+      'staging',
+      '--region',
+      'us-west-2',
+      '--role-arn',
+      role('222222222222', 'staging'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /a bucket of account 333333333333, not 222222222222: refusing to use another account's bucket/,
+    );
+  } finally {
+    await ssm.send(
+      new PutParameterCommand({
+        Name: key,
+        Type: 'String',
+        Value: buckets.get('222222222222')!['us-west-2']!,
+        Overwrite: true,
+      }),
+    );
+  }
+});
