@@ -8,6 +8,7 @@ import { registerList } from './commands/list';
 import { registerPolicy } from './commands/policy';
 import { registerRegions } from './commands/regions';
 import { registerRestore } from './commands/restore';
+import { registerTargets } from './commands/targets';
 import { registerVerify } from './commands/verify';
 import { CommandContext, HELP_HINT, type Streams } from './context';
 import { logFormatOf } from './logger';
@@ -27,6 +28,7 @@ Examples:
   ssm-backup restore --env dev --region us-west-2 --plan-file plan.json
   ssm-backup restore --env dev --region us-west-2 --apply --plan plan.json
   ssm-backup policy --duty backup --env dev --regions ap-northeast-1,us-west-2 --account-id 123456789012
+  ssm-backup targets --check                     the organization's targets file, checked
 
 Exit codes:
   0    done
@@ -68,6 +70,7 @@ export function buildProgram(context: CommandContext): Command {
   registerDiff(program, context);
   registerHistory(program, context);
   registerPolicy(program, context);
+  registerTargets(program, context);
   refuseBlankValues(program);
   return program;
 }

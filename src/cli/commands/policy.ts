@@ -1,13 +1,16 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { accountIdOf } from '../../aws/identity';
 import { backupKmsAliasName, DEFAULT_PROJECT_NAME, kmsKeyArnRegion } from '../../contract';
-import { ConfigurationError, ExitCode } from '../../errors';
+import { ConfigurationError, ExitCode, UsageError } from '../../errors';
+import { ciPolicy } from '../../policy/ci';
 import { DUTIES, type Duty, dutyPolicy } from '../../policy/duties';
 import type { CommandContext } from '../context';
 import { addCommonOptions, type CommonOptions, type ResolvedCommon, resolveCommon } from '../options';
+import { DEFAULT_TARGETS_FILE, readTargets } from './targets';
 
 interface PolicyOptions extends CommonOptions {
-  duty: Duty;
+  duty: Duty | 'ci';
+  targetsFile?: string;
   accountId?: string;
   projectName: string;
   kmsKeyArns?: string[];
@@ -20,9 +23,11 @@ export function registerPolicy(program: Command, context: CommandContext): void 
     .command('policy')
     .description(
       "print a duty's IAM policy (JSON) for an account: backup (the nightly job), restore, audit (list, verify " +
-        '--metadata-only); the same document the Pulumi stack creates',
+        "--metadata-only); the same document the Pulumi stack creates. ci: the CI agent's own policy for a " +
+        'targets file (sts:AssumeRole on exactly its roles)',
     )
-    .addOption(new Option('--duty <duty>', '(required) which duty').choices(DUTIES).makeOptionMandatory())
+    .addOption(new Option('--duty <duty>', '(required) which duty').choices([...DUTIES, 'ci']).makeOptionMandatory())
+    .option('--targets-file <path>', `with --duty ci: the targets file (default ${DEFAULT_TARGETS_FILE})`)
     .option('--account-id <id>', 'the 12-digit account (default: the caller, from STS)', accountId)
     .option(
       '--project-name <name>',
@@ -41,6 +46,12 @@ export function registerPolicy(program: Command, context: CommandContext): void 
     ],
   }).action(
     context.action(async (options: PolicyOptions) => {
+      if (options.duty === 'ci') {
+        context.start(options);
+        context.printJson(ciPolicy(await readTargets(options.targetsFile ?? DEFAULT_TARGETS_FILE)));
+        return ExitCode.Ok;
+      }
+      if (options.targetsFile) throw new UsageError('--targets-file goes with --duty ci');
       // Here --account-id is the account to write the policy for, not a check of the caller's.
       const common = await resolveCommon({ ...options, accountId: undefined }, context.environment, context.signal);
       context.start(options);
