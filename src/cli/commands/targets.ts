@@ -43,7 +43,7 @@ export function registerTargets(program: Command, context: CommandContext): void
         context.print(
           'target',
           targets.map(
-            (t) => `${t.environment} in ${t.accountId} as ${t.roleArn}, home ${t.homeRegion}` + labelsOf(t.labels),
+            (t) => `${t.environment} in ${t.accountId} as ${t.roleArn}, home ${t.homeRegion}${labelsOf(t.labels)}`,
           ),
         );
         return ExitCode.Ok;
