@@ -57,8 +57,9 @@ export function parseTargets(json: unknown, source: string): Target[] {
     }
     if (typeof homeRegion === 'string' && homeRegion && !isRegionName(homeRegion))
       wrong(`homeRegion '${homeRegion}' is not an AWS region name`);
-    if (externalId !== undefined && (typeof externalId !== 'string' || !externalId.trim()))
-      wrong('externalId, when given, must be a non-empty string');
+    // IAM's own grammar for an external id; it also keeps the value safe on a shell command line.
+    if (externalId !== undefined && (typeof externalId !== 'string' || !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)))
+      wrong('externalId must be 2-1224 of letters, digits and +=,.@:/-');
     if (
       labels !== undefined &&
       (typeof labels !== 'object' ||

@@ -335,7 +335,29 @@ abstract class PipelineScript extends Script {
     boolean fileExists(String path) { pipelineRun.harness.files.containsKey(path) }
     def readJSON(Map args) {
         pipelineRun.steps << [step: 'readJSON', file: args.file]
-        new JsonSlurper().parseText(pipelineRun.harness.files[args.file])
+        new JsonSlurper().parseText(args.text != null ? args.text : pipelineRun.harness.files[args.file])
+    }
+
+    /**
+     * Jenkins' parallel, one branch after another (the branches here share nothing but what the
+     * Jenkinsfile gives them): every branch runs even when one fails, and the first failure is thrown
+     * at the end; an abort (FlowInterruptedException) stops every branch at once.
+     */
+    void parallel(Map branches) {
+        pipelineRun.steps << [step: 'parallel', branches: branches.keySet() as List]
+        Throwable first = null
+        branches.each { String name, Closure body ->
+            try {
+                body()
+            } catch (org.jenkinsci.plugins.workflow.steps.FlowInterruptedException e) {
+                throw e
+            } catch (hudson.AbortException e) {
+                first = first ?: e
+            }
+        }
+        if (first) {
+            throw first
+        }
     }
     String toJson(Object value) { JsonOutput.toJson(value) }
 }

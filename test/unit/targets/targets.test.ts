@@ -13,10 +13,10 @@ const good = {
   roleArn: 'arn:aws:iam::111111111111:role/jenkins-infra-ssm-backup-dev-backup',
   homeRegion: 'ap-northeast-1',
 };
-const EXAMPLE = join(__dirname, '..', '..', '..', 'backup-targets.example.json');
+const EXAMPLE = join(__dirname, '..', '..', '..', 'backup-targets.json');
 
 describe('Function: parseTargets', () => {
-  it("reads the repository's example file", () => {
+  it("reads the repository's targets file", () => {
     const targets = parseTargets(JSON.parse(readFileSync(EXAMPLE, 'utf8')), 'example');
     expect(targets.map((t) => `${t.environment}@${t.accountId}`)).toEqual(['dev@111111111111', 'prod@222222222222']);
     expect(targets[1]).toMatchObject({ externalId: 'ssm-backup-prod', labels: { tier: 'critical' } });
