@@ -14,6 +14,12 @@ export interface FaultProxyOptions {
    * equals the rate; a call past its quota is throttled. The runner is not told them.
    */
   quotas?: Record<string, number>;
+  /**
+   * AWS-like round trips: every forwarded request waits this long (ms) first, plus or minus up to
+   * `jitterMs` (uniform), since moto answers in about a millisecond and hides them.
+   */
+  latencyMs?: number;
+  jitterMs?: number;
 }
 
 /** One operation's quota in one region: a token bucket, burst = rate. */
@@ -131,6 +137,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         path: req.url ?? '',
         headers: req.headers,
       });
+      if (options.latencyMs) {
+        const jitter = (options.jitterMs ?? 0) * (random() * 2 - 1);
+        await new Promise((r) => setTimeout(r, Math.max(0, (options.latencyMs ?? 0) + jitter)));
+      }
       const upstream = httpRequest(
         { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
         (upstreamRes) => {

@@ -1,0 +1,135 @@
+/**
+ * The organization's fan-out (issue #21), measured, not asserted: 6 targets (one account each) x 2
+ * regions x 1,000 parameters on moto, behind a proxy that adds AWS-like latency (25 ms +- 10 ms per
+ * request). Each target is run as the Jenkinsfile runs it: `regions`, then one backup process per
+ * region in series, under the target's role (--role-arn: one AssumeRole per process). Prints the
+ * slowest target alone, then every target serially and with 2, 4 and 6 at once, and the calls.
+ *
+ *   npm run bench:fanout                  (about 5 minutes, most of it seeding moto)
+ *   npm run bench:fanout -- --n 200       fewer parameters per region
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import { runCli } from './lib/cli';
+import { startFaultProxy } from './lib/faultProxy';
+import { assertLocalEndpoint } from './lib/localOnly';
+import { startMoto } from './lib/moto';
+import { deployStack, localEnv, putParameters, realisticParameters } from './lib/world';
+
+const HOME = 'ap-northeast-1';
+const REGIONS = [HOME, 'us-west-2'];
+const nAt = process.argv.indexOf('--n');
+const N = nAt > 0 ? Number(process.argv[nAt + 1]) : 1000;
+const TARGETS = Array.from({ length: 6 }, (_, i) => ({ env: `team${i + 1}`, account: `10000000000${i + 1}` }));
+const MOTO_PAGE = 10;
+
+interface TargetRun {
+  wall: number;
+  calls: number;
+  minimum: number;
+  processes: number;
+}
+
+async function runTarget(endpoint: string, target: { env: string; account: string }): Promise<TargetRun> {
+  const env = localEnv(endpoint, { AWS_REGION: HOME });
+  const identity = [
+    '--role-arn',
+    `arn:aws:iam::${target.account}:role/ssm-backup-${target.env}`,
+    '--account-id',
+    target.account,
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-fanout-'));
+  const started = performance.now();
+  try {
+    const regions = await runCli(['regions', '--env', target.env, ...identity, '--log-level', 'warn'], env);
+    if (regions.code !== 0) throw new Error(`${target.env}: regions exited ${regions.code}\n${regions.stderr}`);
+    let calls = 0;
+    let minimum = 0;
+    for (const region of JSON.parse(regions.stdout) as string[]) {
+      const summary = join(dir, `${region}.json`);
+      const run = await runCli(
+        [
+          'backup',
+          '--env',
+          target.env,
+          '--region',
+          region,
+          ...identity,
+          '--summary-file',
+          summary,
+          '--log-level',
+          'warn',
+        ],
+        env,
+      );
+      if (run.code !== 0) throw new Error(`${target.env} ${region}: exited ${run.code}\n${run.stderr}`);
+      const r = JSON.parse(readFileSync(summary, 'utf8')).regions[0];
+      calls += r.api.total;
+      // moto pages by 10; the stack's two wiring keys per region are parameters too.
+      minimum += Math.ceil(r.listed / MOTO_PAGE) + Math.ceil(r.parameterCount / 10);
+    }
+    // One GetParameter (the regions key) and one AssumeRole per process, besides the backups' calls.
+    const processes = 1 + REGIONS.length;
+    return {
+      wall: (performance.now() - started) / 1000,
+      calls: calls + processes * 2 - REGIONS.length,
+      minimum,
+      processes,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function fanOut(endpoint: string, width: number): Promise<{ wall: number; runs: TargetRun[] }> {
+  const pool = new PQueue({ concurrency: width });
+  const started = performance.now();
+  const runs = await Promise.all(TARGETS.map((t) => pool.add(() => runTarget(endpoint, t))));
+  return { wall: (performance.now() - started) / 1000, runs };
+}
+
+async function main(): Promise<void> {
+  const moto = await startMoto({ log: console.log });
+  assertLocalEndpoint(moto.endpoint);
+  try {
+    console.log(`seeding ${TARGETS.length} accounts x ${REGIONS.length} regions x ${N} parameters ...`);
+    for (const { env, account } of TARGETS) {
+      await deployStack(moto.endpoint, { env, regions: REGIONS, account });
+      for (const region of REGIONS)
+        await putParameters(moto.endpoint, region, realisticParameters(env, region, N - 1), 16, account);
+    }
+    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0, latencyMs: 25, jitterMs: 10 });
+    try {
+      const alone: TargetRun[] = [];
+      for (const target of TARGETS) alone.push(await runTarget(proxy.endpoint, target));
+      const slowest = Math.max(...alone.map((a) => a.wall));
+      const rows = [['each target alone (slowest)', slowest, alone]] as [string, number, TargetRun[]][];
+      for (const width of [1, 2, 4, 6]) {
+        const { wall, runs } = await fanOut(proxy.endpoint, width);
+        rows.push([width === 1 ? 'serial (1 at a time)' : `parallel ${width}`, wall, runs]);
+      }
+      console.log(
+        `\n${TARGETS.length} targets x ${REGIONS.length} regions x ${N} parameters, 25 ms +- 10 ms a request\n`,
+      );
+      console.log('| run | wall s | x slowest alone | calls (all targets) | minimum + STS and regions calls |');
+      console.log('|---|---|---|---|---|');
+      for (const [label, wall, runs] of rows) {
+        const calls = runs.reduce((s, r) => s + r.calls, 0);
+        const floor = runs.reduce((s, r) => s + r.minimum + r.processes * 2 - REGIONS.length, 0);
+        const ratio = label.startsWith('each') ? '' : `${(wall / slowest).toFixed(2)}x`;
+        console.log(`| ${label} | ${wall.toFixed(1)} | ${ratio} | ${calls} | ${floor} |`);
+      }
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    await moto.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
