@@ -1,9 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { DescribeParametersCommand, GetParametersCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AssumedRole, defaultSessionName, roleAccount } from '../../../src/aws/assumedRole';
-import { main } from '../../../src/cli/main';
 import { ExitCode } from '../../../src/errors';
+import { runMain } from '../support/cli';
 import { regionClients, resetMocks, ssmMock, stsMock } from '../support/mocks';
 
 beforeEach(resetMocks);
@@ -77,21 +76,8 @@ describe('Class: AssumedRole (credential renewal, on an injected clock)', () => 
 });
 
 describe('--role-arn and --account-id on the command line', () => {
-  async function run(...args: string[]) {
-    const stderr = new PassThrough();
-    const err: string[] = [];
-    stderr.on('data', (d) => err.push(String(d)));
-    const code = await main(
-      ['node', 'ssm-backup', ...args],
-      { stdout: new PassThrough(), stderr },
-      {
-        AWS_REGION: 'us-west-2',
-        AWS_ACCESS_KEY_ID: 'a',
-        AWS_SECRET_ACCESS_KEY: 'b',
-      },
-    );
-    return { code, stderr: err.join('') };
-  }
+  const run = (...args: string[]) =>
+    runMain(args, { AWS_REGION: 'us-west-2', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
 
   it('a malformed role ARN is exit 2 before any call', async () => {
     const result = await run('--env', 'dev', '--role-arn', 'arn:aws:iam::111:role/x');

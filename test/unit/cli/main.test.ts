@@ -2,17 +2,9 @@ import { PassThrough } from 'node:stream';
 import { createLogger, useColor } from '../../../src/cli/logger';
 import { main } from '../../../src/cli/main';
 import { ExitCode } from '../../../src/errors';
+import { runMain } from '../support/cli';
 
-async function run(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (d) => out.push(String(d)));
-  stderr.on('data', (d) => err.push(String(d)));
-  const code = await main(['node', 'ssm-backup', ...args], { stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = (...args: string[]) => runMain(args);
 
 describe('Function: main', () => {
   it('prints help with exit 0, for the program and each command', async () => {

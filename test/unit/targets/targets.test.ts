@@ -1,11 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
 import { ExitCode } from '../../../src/errors';
 import { ciPolicy } from '../../../src/policy/ci';
 import { parseTargets } from '../../../src/targets/targets';
+import { runMain } from '../support/cli';
 
 const good = {
   environment: 'dev',
@@ -100,16 +99,7 @@ describe('Function: ciPolicy', () => {
 });
 
 describe('Commands: targets --check and policy --duty ci', () => {
-  async function run(...args: string[]) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out: string[] = [];
-    const err: string[] = [];
-    stdout.on('data', (d) => out.push(String(d)));
-    stderr.on('data', (d) => err.push(String(d)));
-    const code = await main(['node', 'ssm-backup', ...args], { stdout, stderr }, {});
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
+  const run = (...args: string[]) => runMain(args, {});
 
   it('targets --check lists each target; without it, the targets as JSON', async () => {
     const checked = await run('targets', '--check', '--file', EXAMPLE);
