@@ -108,6 +108,31 @@ it("a role in another account than the target's fails alone, before anything is 
   expect(next.code).toBe(0);
 });
 
+it('a target whose region fails (no bucket there) fails alone; the next target backs up all its regions', async () => {
+  const failed = await session.run([
+    '--env',
+    'staging',
+    '--regions',
+    `${REGIONS[1]},eu-west-1`,
+    '--role-arn',
+    role('222222222222', 'staging'),
+    '--account-id',
+    '222222222222',
+  ]);
+  expect(failed.code).toBe(2);
+  expect(failed.stderr).toMatch(/no backup bucket configured for eu-west-1/);
+  const next = await session.run([
+    '--env',
+    'dev',
+    '--role-arn',
+    role('111111111111', 'dev'),
+    '--account-id',
+    '111111111111',
+  ]);
+  expect(next.code).toBe(0);
+  expect(next.stderr).toMatch(/done: dev: ok/);
+});
+
 it("a bucket key naming another account's bucket is refused before any write (exit 2)", async () => {
   const key = '/jenkins/staging/backup/us-west-2/s3-bucket-name';
   const ssm = ssmClient(moto.endpoint, 'us-west-2', '222222222222');
