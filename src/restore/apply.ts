@@ -61,15 +61,19 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       queue.add(async () => {
         if (signal?.aborted) return;
         sent.add(entry.name);
+        let written = false;
         try {
           const parameter = backup.get(entry.name);
           // The plan was made from this backup: every planned name is in it.
           if (!parameter) throw new Error(`${entry.name} is planned but not in the backup`);
-          await write(options.ssm, entry, parameter, live.get(entry.name));
+          await write(options.ssm, entry, parameter, live.get(entry.name), () => {
+            written = true;
+          });
           (entry.action === 'create' ? result.created : result.updated).push(entry.name);
         } catch (error) {
-          // Held back by the pacer when the signal came: never sent, so not a failure.
-          if (error instanceof InterruptedError) sent.delete(entry.name);
+          // Held back by the pacer when the signal came: never sent, so not a failure. Once the
+          // parameter itself was written, an interrupted tag update is a failure of that parameter.
+          if (error instanceof InterruptedError && !written) sent.delete(entry.name);
           else result.failed.push({ name: entry.name, code: errorCodeOf(error) });
         }
         options.onProgress?.(++done, writes.length);
@@ -108,6 +112,7 @@ async function write(
   entry: WriteEntry,
   parameter: BackedUpParameter,
   current: BackedUpParameter | undefined,
+  onWritten: () => void,
 ): Promise<void> {
   const create = entry.action === 'create';
   const input: PutParameterCommandInput = {
@@ -124,6 +129,7 @@ async function write(
     ...(create ? { Tags: parameter.Tags?.length ? parameter.Tags : undefined } : { Overwrite: true }),
   };
   await ssm.send(new PutParameterCommand(input));
+  onWritten();
   if (!create && parameter.Tags) await syncTags(ssm, parameter, current);
 }
 

@@ -200,3 +200,19 @@ describe('Function: policiesInput', () => {
     ]);
   });
 });
+
+describe('Function: applyPlan, interrupted between a write and its tags', () => {
+  it('an update whose value was written but whose tags were not is a failure, never "not sent"', async () => {
+    const controller = new AbortController();
+    ssmMock.on(PutParameterCommand).callsFake(() => {
+      controller.abort(new InterruptedError('SIGTERM'));
+      return { Version: 2 };
+    });
+    // The tag call is held back by the interruption, as the pacer does.
+    ssmMock.on(AddTagsToResourceCommand).rejects(new InterruptedError('SIGTERM'));
+    const tagged = p('/dev/x', { Description: 'new', Tags: [{ Key: 'team', Value: 'platform' }] });
+    const result = await apply([tagged], [p('/dev/x')], { overwrite: true, signal: controller.signal });
+    expect(result.notSent).toEqual([]);
+    expect(result.failed).toEqual([{ name: '/dev/x', code: 'InterruptedError' }]);
+  });
+});
