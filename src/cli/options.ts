@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { AssumedRole, defaultSessionName, roleAccount } from '../aws/assumedRole';
 import { type ClientSettings, createRegionClients, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../aws/clients';
+import { errorCodeOf, isAwsError } from '../aws/errorKinds';
 import { findHomeRegion, type HomeRegion } from '../aws/homeRegion';
 import { accountIdOf } from '../aws/identity';
 import type { Encryption } from '../backup/store';
@@ -216,7 +217,15 @@ async function withIdentity(
       { roleArn: options.roleArn, sessionName, ...(options.externalId ? { externalId: options.externalId } : {}) },
       () => base.sts,
     );
-    await role.provider();
+    await role.provider().catch((error: unknown) => {
+      // A role the caller may not assume is the setup's to fix (its trust, the agent's policy): exit 2.
+      if (isAwsError(error, 'AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId', 'ValidationError'))
+        throw new ConfigurationError(
+          `cannot assume ${options.roleArn} (${errorCodeOf(error)}): check the role's trust policy names this ` +
+            "caller (and the external id), and that the caller's policy allows sts:AssumeRole on it",
+        );
+      throw error;
+    });
     identity = { roleArn: options.roleArn, sessionName, account: role.account ?? 'unknown' };
     credentials = role.provider;
   } else identity = { account: await accountIdOf(base.sts) };

@@ -95,6 +95,18 @@ describe('--role-arn and --account-id on the command line', () => {
     expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(0);
   });
 
+  it('a role the caller may not assume is a configuration error (exit 2) naming the role', async () => {
+    stsMock
+      .on(AssumeRoleCommand)
+      .rejects(
+        Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+      );
+    const result = await run('--env', 'dev', '--role-arn', ROLE);
+    expect(result.code).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain(`cannot assume ${ROLE} (AccessDenied): check the role's trust policy`);
+    expect(ssmMock.commandCalls(DescribeParametersCommand)).toHaveLength(0);
+  });
+
   it('without a role, --account-id checks the caller (GetCallerIdentity)', async () => {
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: '333333333333' });
     const result = await run('--env', 'dev', '--account-id', '222222222222');
