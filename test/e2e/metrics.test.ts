@@ -11,7 +11,7 @@ import {
   TEST_CREDENTIALS,
 } from '../../scripts/lib/world';
 import { backupMetrics, ssmKeys } from '../../src/contract';
-import { CliSession } from './support';
+import { CliSession, leakedSecrets } from './support';
 
 /**
  * The freshness alarm's input (issue #22): a good backup leaves its metrics in CloudWatch (moto), per
@@ -21,6 +21,7 @@ jest.setTimeout(120_000);
 
 const REGION = 'us-west-2';
 let moto: Moto;
+const secrets = new Set<string>();
 const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGION }));
 const cloudwatch = () =>
   new CloudWatchClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
@@ -50,14 +51,14 @@ async function sum(env: string, name: string): Promise<number | undefined> {
 beforeAll(async () => {
   moto = await startMoto();
   for (const env of ['dev', 'broken']) await deployStack(moto.endpoint, { env, regions: [REGION] });
-  await putParameters(moto.endpoint, REGION, [
-    ...realisticParameters('dev', REGION, 23),
-    ...realisticParameters('broken', REGION, 4),
-  ]);
+  const seeded = [...realisticParameters('dev', REGION, 23), ...realisticParameters('broken', REGION, 4)];
+  await putParameters(moto.endpoint, REGION, seeded);
+  for (const p of seeded) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
 });
 
 afterAll(async () => {
   await moto?.stop();
+  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
 });
 
 it('a good backup publishes success, parameter count, duration and throttled calls for its environment and region', async () => {

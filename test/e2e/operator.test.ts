@@ -1,6 +1,6 @@
 import { type Moto, startMoto } from '../../scripts/lib/moto';
 import { deployStack, localEnv, putParameters, realisticParameters } from '../../scripts/lib/world';
-import { CliSession } from './support';
+import { CliSession, leakedSecrets } from './support';
 
 /**
  * What an operator reads (issue #22): with --log-format json every line of every command is JSON,
@@ -10,17 +10,21 @@ jest.setTimeout(120_000);
 
 const REGION = 'ap-northeast-1';
 let moto: Moto;
+const secrets = new Set<string>();
 const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGION }));
 
 beforeAll(async () => {
   moto = await startMoto();
   // No regions key: the home region alone, as an old single-region installation.
   await deployStack(moto.endpoint, { env: 'dev', regions: [REGION], regionsKey: false });
-  await putParameters(moto.endpoint, REGION, realisticParameters('dev', REGION, 8));
+  const seeded = realisticParameters('dev', REGION, 8);
+  await putParameters(moto.endpoint, REGION, seeded);
+  for (const p of seeded) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
 });
 
 afterAll(async () => {
   await moto?.stop();
+  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
 });
 
 function everyLineIsJson(text: string): Record<string, unknown>[] {

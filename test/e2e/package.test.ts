@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Moto, startMoto } from '../../scripts/lib/moto';
 import { deployStack, localEnv, putParameters, realisticParameters } from '../../scripts/lib/world';
+import { leakedSecrets } from './support';
 
 /**
  * The package as a team installs it (issue #22): `npm pack`, then `npm install --omit=dev` of the
@@ -64,11 +65,14 @@ it('runs --version and --help from the installed package', () => {
 
 it('backs up as a dry run against moto from the installed package', async () => {
   await deployStack(moto.endpoint, { env: 'dev', regions: ['us-west-2'] });
-  await putParameters(moto.endpoint, 'us-west-2', realisticParameters('dev', 'us-west-2', 12));
+  const seeded = realisticParameters('dev', 'us-west-2', 12);
+  await putParameters(moto.endpoint, 'us-west-2', seeded);
   const run = spawnSync(installed, ['--env', 'dev', '--region', 'us-west-2', '--dry-run'], {
     env: localEnv(moto.endpoint),
     encoding: 'utf8',
   });
   expect(run.status).toBe(0);
   expect(run.stderr).toMatch(/dry run: would upload s3:\/\/\S+ \(\d+ parameters, /);
+  const secrets = seeded.filter((p) => p.Value.startsWith('SECRET-')).map((p) => p.Value);
+  expect(leakedSecrets(`${run.stdout}\n${run.stderr}`, secrets)).toEqual([]);
 });
