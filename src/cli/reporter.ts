@@ -21,7 +21,7 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
         );
         return;
       case 'regions-resolved':
-        if (event.source === 'home-region' && event.lookedFor)
+        if (event.lookedFor)
           logger.warn(
             { event: event.type, regions: event.regions, source: event.source, lookedFor: event.lookedFor },
             `regions: ${event.regions.join(', ')} alone: ${event.lookedFor} does not exist there, so only the ` +

@@ -2,7 +2,6 @@ import type { RegionClients } from '../aws/clients';
 import { errorCodeOf } from '../aws/errorKinds';
 import { accountIdOf } from '../aws/identity';
 import { BackupStore, type BucketCheck, type Encryption } from '../backup/store';
-import { ssmKeys } from '../contract';
 import { count } from '../count';
 import { ConfigurationError, ExitCode, exitCodeOf, IncompleteCaptureError, InterruptedError } from '../errors';
 import { type ResolvedBucket, resolveBucket } from '../ssm/buckets';
@@ -237,13 +236,7 @@ async function resolveRegionsFor(input: BackupRunInput, listener: RunListener): 
     explicit: input.regions,
     homeSsm: (home) => input.clientsFor(home).ssm,
   });
-  listener({
-    type: 'regions-resolved',
-    regions: resolved.regions,
-    source: resolved.source,
-    // No regions key: the home region alone, which the operator should know is a choice by default.
-    ...(resolved.source === 'home-region' ? { lookedFor: `${ssmKeys.regions(input.env)} in ${input.homeRegion}` } : {}),
-  });
+  listener({ type: 'regions-resolved', ...resolved });
   return resolved;
 }
 

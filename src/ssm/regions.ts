@@ -33,7 +33,7 @@ export async function resolveRegions(args: {
   homeRegion?: string;
   explicit?: readonly string[];
   homeSsm: (homeRegion: string) => SSMClient;
-}): Promise<{ regions: string[]; source: RegionSource }> {
+}): Promise<{ regions: string[]; source: RegionSource; lookedFor?: string }> {
   if (args.explicit?.length) return { regions: [...args.explicit], source: 'option' };
   if (!args.homeRegion) throw new ConfigurationError(NO_HOME_REGION);
   const key = ssmKeys.regions(args.env);
@@ -46,7 +46,9 @@ export async function resolveRegions(args: {
       throw new ConfigurationError((error as Error).message);
     }
   } catch (error) {
-    if (isAwsError(error, 'ParameterNotFound')) return { regions: [args.homeRegion], source: 'home-region' };
+    // The home region alone: said with the key looked for, so the operator sees it is a default.
+    if (isAwsError(error, 'ParameterNotFound'))
+      return { regions: [args.homeRegion], source: 'home-region', lookedFor: `${key} in ${args.homeRegion}` };
     throw error;
   }
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ssmKeys } from '../../contract';
 import { ExitCode } from '../../errors';
 import { resolveRegions } from '../../ssm/regions';
 import type { CommandContext } from '../context';
@@ -19,20 +18,14 @@ export function registerRegions(program: Command, context: CommandContext): void
       if (common.home && !common.regions)
         context.reporter()({ type: 'home-region', region: common.home.region, source: common.home.source });
       const clientsFor = context.clientsFor(common.clientSettings);
-      const { regions, source } = await resolveRegions({
+      const resolved = await resolveRegions({
         env: common.env,
         homeRegion: common.home?.region,
         explicit: common.regions,
         homeSsm: (home) => clientsFor(home).ssm,
       });
-      if (source === 'home-region')
-        context.reporter()({
-          type: 'regions-resolved',
-          regions,
-          source,
-          lookedFor: `${ssmKeys.regions(common.env)} in ${common.home?.region}`,
-        });
-      context.stdout.write(`${JSON.stringify(regions)}\n`);
+      if (resolved.lookedFor) context.reporter()({ type: 'regions-resolved', ...resolved });
+      context.stdout.write(`${JSON.stringify(resolved.regions)}\n`);
       return ExitCode.Ok;
     }),
   );

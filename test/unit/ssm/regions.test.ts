@@ -111,7 +111,11 @@ describe('Function: resolveRegions', () => {
   it('falls back to the home region alone when the key does not exist', async () => {
     ssmMock.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
     const result = await resolveRegions({ env: 'dev', homeRegion: 'eu-west-1', homeSsm });
-    expect(result).toEqual({ regions: ['eu-west-1'], source: 'home-region' });
+    expect(result).toEqual({
+      regions: ['eu-west-1'],
+      source: 'home-region',
+      lookedFor: '/jenkins/dev/backup/regions in eu-west-1',
+    });
   });
 
   it('does not fall back on any other error', async () => {
