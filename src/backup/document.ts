@@ -188,7 +188,9 @@ export class DocumentDecoder {
    * the whole layout the line is kept in `retained` and need not be carried twice.
    */
   private lineTooLong(): void {
-    if (this.retained === undefined || this.carry[0]?.toString('utf8', 0, 64).trimStart().startsWith('{"Name"'))
+    // The line's start may have come in more than one chunk: read it from all of them (once).
+    const start = Buffer.concat(this.carry).toString('utf8', 0, 64);
+    if (this.retained === undefined || start.trimStart().startsWith('{"Name"'))
       throw new IntegrityError(
         `${this.source} is damaged: parameters[${this.count}] is over ${mib(this.limits.parameterLineBytes)}, ` +
           'more than SSM lets one parameter hold',

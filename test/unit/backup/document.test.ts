@@ -231,6 +231,15 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
     expect(pushed).toBeLessThan(doc.length);
   });
 
+  it('knows a parameter line whose start came split across chunks', () => {
+    const d = decoder();
+    d.push(Buffer.from('{\n  "backup_date": "2026-11-29",\n  "parameters": [\n    {'));
+    d.push(Buffer.from('"Na'));
+    expect(() => {
+      d.push(Buffer.from(`me":"/dev/x","Type":"String","Value":"${'x'.repeat(2000)}`));
+    }).toThrow(/parameters\[0\] is over 1 KiB/);
+  });
+
   it('refuses a document of no parameter lines once it passes the whole-document bound', () => {
     const d = decoder();
     d.push(Buffer.from('{\n'));
