@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { freePort } from '../../../scripts/lib/moto';
+import { CallStats } from '../../../src/aws/callStats';
 import { createRegionClients } from '../../../src/aws/clients';
+import { Pacer } from '../../../src/aws/pacer';
 import { replayableBody } from '../../../src/aws/replayableBody';
-import { Liveness } from '../../../src/aws/retry';
+import { Liveness, retryPlugin } from '../../../src/aws/retry';
 import { AwsCallError, ConfigurationError, DeadEndpointError, InterruptedError } from '../../../src/errors';
 
 /**
@@ -336,6 +338,56 @@ describe('Dead endpoints: an endpoint that never answered is given up on quickly
       );
       expect(requests()).toBe(1 + 4);
     });
+  });
+});
+
+describe('Dead endpoints: the two-minute budget, on an injected clock', () => {
+  /** Every attempt times out after 30 s of the fake clock; returns how many were sent and the error. */
+  async function deadRun(liveness = new Liveness()) {
+    let clock = 0;
+    let attempts = 0;
+    const ssm = new SSMClient({
+      region: 'us-west-2',
+      endpoint: 'http://127.0.0.1:9',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async () => {
+          attempts++;
+          clock += 30_000;
+          throw Object.assign(new Error('no answer'), { name: 'TimeoutError' });
+        },
+      },
+    });
+    ssm.middlewareStack.use(
+      retryPlugin({
+        policy: { retries: 10, baseDelayMs: 1, maxDelayMs: 1 },
+        pacer: new Pacer({ maxInFlight: 1 }),
+        stats: new CallStats(),
+        sleep: async () => {},
+        now: () => clock,
+        liveness,
+        requestTimeoutMs: 30_000,
+      }),
+    );
+    const error = await ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e);
+    return { attempts, error: error as Error, seconds: clock / 1000 };
+  }
+
+  it('with 30 s timeouts, gives up after the third attempt (90 s): a fourth would end at 120 s', async () => {
+    const { attempts, error, seconds } = await deadRun();
+    expect(error).toBeInstanceOf(DeadEndpointError);
+    expect(attempts).toBe(3);
+    expect(seconds).toBe(90);
+    expect(error.message).toMatch(/within the 30 s request timeout.*gave up after 90 s/);
+  });
+
+  it('once the service has answered, the same timeouts get the whole retry budget', async () => {
+    const answered = new Liveness();
+    answered.answered = true;
+    const { attempts, error } = await deadRun(answered);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(attempts).toBe(11);
   });
 });
 
