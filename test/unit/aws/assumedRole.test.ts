@@ -37,7 +37,7 @@ describe('Class: AssumedRole (credential renewal, on an injected clock)', () => 
     expect((await role.provider()).accessKeyId).toBe('AKIA1');
     now = 50 * 60_000; // 50 minutes in: still good
     expect((await role.provider()).accessKeyId).toBe('AKIA1');
-    now = 55 * 60_000 + 1; // within five minutes of expiry: renewed
+    now = 55 * 60_000; // five minutes before expiry, to the millisecond: renewed
     expect((await role.provider()).accessKeyId).toBe('AKIA2');
     expect(role.assumed).toBe(2);
     expect(role.account).toBe('111111111111');

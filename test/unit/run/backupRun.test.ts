@@ -630,6 +630,16 @@ describe('Function: runBackup', () => {
       expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(PROD);
     });
 
+    it("another run's backup of the same second is as new as this one: kept, when it exists", async () => {
+      const sameSecond = KEY.replace('0000beef', 'ffff0000');
+      const world = standardWorld();
+      world.put('bucket-us-west-2', 'latest.txt', sameSecond);
+      world.put('bucket-us-west-2', sameSecond, '{}');
+      const result = await runBackup(input({ regions: ['us-west-2'] }));
+      expect(result.summary.regions[0]).toMatchObject({ latest: 'kept-newer' });
+      expect(world.text('bucket-us-west-2', 'latest.txt')).toBe(sameSecond);
+    });
+
     it('an older key whose object is gone is simply passed: no existence check is needed', async () => {
       const world = standardWorld();
       world.put('bucket-us-west-2', 'latest.txt', OLDER);
