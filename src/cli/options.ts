@@ -125,14 +125,20 @@ export function addCommonOptions(
     );
   if (use.examples?.length)
     command.addHelpText('after', `\nExamples:\n${use.examples.map((e) => `  ${e}`).join('\n')}\n`);
-  return command
+  command
     .option(
       '--request-timeout <seconds>',
       'deadline for each AWS request to be answered (then it is retried)',
       integer(1, 600),
       DEFAULT_REQUEST_TIMEOUT_SECONDS,
     )
-    .option('--endpoint-url <url>', 'AWS endpoint override (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>)')
+    .option('--endpoint-url <url>', 'AWS endpoint override (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>)');
+  return addLogOptions(command);
+}
+
+/** `--log-level` and `--log-format`: every command has them, those that call no AWS too. */
+export function addLogOptions(command: Command): Command {
+  return command
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .addOption(
       new Option('--log-format <format>', 'pretty lines or JSON (pino)').choices(['pretty', 'json']).default('pretty'),

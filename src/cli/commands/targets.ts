@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors';
 import { parseTargets, type Target } from '../../targets/targets';
 import type { CommandContext } from '../context';
-import { LOG_LEVELS, type LogFormat } from '../logger';
+import type { LogFormat } from '../logger';
+import { addLogOptions } from '../options';
 
 interface TargetsOptions {
   file: string;
@@ -16,7 +17,7 @@ export const DEFAULT_TARGETS_FILE = 'backup-targets.json';
 
 /** `ssm-backup targets`: the reviewed targets file, checked; printed as JSON for the Jenkinsfile. */
 export function registerTargets(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('targets')
     .description(
       'check the targets file (every environment and account the nightly backs up) and print its targets as ' +
@@ -24,31 +25,27 @@ export function registerTargets(program: Command, context: CommandContext): void
     )
     .option('--file <path>', 'the targets file', DEFAULT_TARGETS_FILE)
     .option('--check', 'only check it: print one line per target instead of the JSON')
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
-    .addOption(
-      new Option('--log-format <format>', 'pretty lines or JSON (pino)').choices(['pretty', 'json']).default('pretty'),
-    )
     .addHelpText(
       'after',
       '\nExamples:\n  ssm-backup targets --check\n  ssm-backup targets --file backup-targets.json     the JSON array\n',
-    )
-    .action(
-      context.action(async (options: TargetsOptions) => {
-        context.start(options);
-        const targets = await readTargets(options.file);
-        if (!options.check) {
-          context.printJson(targets);
-          return ExitCode.Ok;
-        }
-        context.print(
-          'target',
-          targets.map(
-            (t) => `${t.environment} in ${t.accountId} as ${t.roleArn}, home ${t.homeRegion}${labelsOf(t.labels)}`,
-          ),
-        );
-        return ExitCode.Ok;
-      }),
     );
+  addLogOptions(command).action(
+    context.action(async (options: TargetsOptions) => {
+      context.start(options);
+      const targets = await readTargets(options.file);
+      if (!options.check) {
+        context.printJson(targets);
+        return ExitCode.Ok;
+      }
+      context.print(
+        'target',
+        targets.map(
+          (t) => `${t.environment} in ${t.accountId} as ${t.roleArn}, home ${t.homeRegion}${labelsOf(t.labels)}`,
+        ),
+      );
+      return ExitCode.Ok;
+    }),
+  );
 }
 
 /** The targets of a file, checked (see parseTargets); a missing or unparsable file is a usage error. */
