@@ -1,7 +1,10 @@
+/** The parameter types SSM has; a backup holding any other is refused (backup/document.ts). */
+export const PARAMETER_TYPES = ['String', 'StringList', 'SecureString'] as const;
+
 /** One parameter as stored in a backup: everything needed to put it back exactly (README, "The runner": What). */
 export interface BackedUpParameter {
   Name: string;
-  Type: 'String' | 'StringList' | 'SecureString';
+  Type: (typeof PARAMETER_TYPES)[number];
   Value: string;
   Version?: number;
   LastModifiedDate?: string;
@@ -15,5 +18,3 @@ export interface BackedUpParameter {
   LastModifiedUser?: string;
   Tags?: { Key: string; Value: string }[];
 }
-
-export type ParameterType = BackedUpParameter['Type'];

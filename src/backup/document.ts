@@ -3,7 +3,7 @@ import { backupTimestamps } from '../contract';
 import { count } from '../count';
 import { IntegrityError } from '../errors';
 import { TOOL } from '../tool';
-import type { BackedUpParameter } from '../types';
+import { type BackedUpParameter, PARAMETER_TYPES } from '../types';
 
 export const FORMAT_VERSION = 2;
 
@@ -259,7 +259,7 @@ export class DocumentDecoder {
       !candidate ||
       typeof candidate.Name !== 'string' ||
       typeof candidate.Value !== 'string' ||
-      !['String', 'StringList', 'SecureString'].includes(candidate.Type ?? '')
+      !PARAMETER_TYPES.some((type) => type === candidate.Type)
     ) {
       const name = typeof candidate?.Name === 'string' ? ` (${candidate.Name})` : '';
       throw new IntegrityError(`${this.source}: parameters[${index}]${name} lacks a Name, Type or Value`);

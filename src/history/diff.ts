@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { compareNames } from '../contract';
+import { type ComparableFields, changedFields, comparableFields, type ParameterField } from '../parameterFields';
 import type { BackedUpParameter } from '../types';
 
 /**
@@ -19,19 +20,9 @@ export class ValueHasher {
   }
 }
 
-/** One parameter as a comparison needs it: its metadata and a keyed hash of its value, no value. */
-export interface Fingerprint {
+/** One parameter as a comparison needs it: its compared fields, with a keyed hash for its value, and when. */
+export interface Fingerprint extends ComparableFields {
   name: string;
-  type: string;
-  valueHash: string;
-  description: string;
-  tier: string;
-  dataType: string;
-  keyId?: string;
-  allowedPattern: string;
-  policies: string;
-  /** Absent when the source did not record tags (a backup made without --with-tags). */
-  tags?: string;
   version?: number;
   lastModified?: string;
   lastModifiedUser?: string;
@@ -40,28 +31,11 @@ export interface Fingerprint {
 export function fingerprint(p: BackedUpParameter, hasher: ValueHasher): Fingerprint {
   return {
     name: p.Name,
-    type: p.Type,
-    valueHash: hasher.hash(p.Value),
-    description: p.Description ?? '',
-    // Intelligent-Tiering is a request, not a state: SSM stores Standard or Advanced.
-    tier: p.Tier === 'Advanced' ? 'Advanced' : 'Standard',
-    dataType: p.DataType ?? 'text',
-    ...(p.Type === 'SecureString' && p.KeyId ? { keyId: p.KeyId } : {}),
-    allowedPattern: p.AllowedPattern ?? '',
-    policies: JSON.stringify((p.Policies ?? []).map((policy) => normalizeJson(policy.PolicyText ?? '')).sort()),
-    ...(p.Tags ? { tags: JSON.stringify([...p.Tags].sort((a, b) => compareNames(a.Key, b.Key))) } : {}),
+    ...comparableFields(p, (value) => hasher.hash(value)),
     ...(p.Version !== undefined ? { version: p.Version } : {}),
     ...(p.LastModifiedDate ? { lastModified: p.LastModifiedDate } : {}),
     ...(p.LastModifiedUser ? { lastModifiedUser: p.LastModifiedUser } : {}),
   };
-}
-
-function normalizeJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
-  }
 }
 
 /** A changed field: metadata that is not secret carries old and new; the rest is only named. */
@@ -75,20 +49,21 @@ export type DiffEntry =
   | { kind: 'removed'; name: string; valueHash: string }
   | { kind: 'changed'; name: string; changes: FieldChange[] };
 
+/** Metadata that is not secret, shown old and new; `value` shows only its hashes. */
+const SHOWN: Partial<Record<ParameterField, (f: Fingerprint) => string>> = {
+  value: (f) => f.value,
+  type: (f) => f.type,
+  description: (f) => f.description,
+  tier: (f) => f.tier,
+  'data-type': (f) => f.dataType,
+};
+
 /** The fields that differ between two fingerprints of one parameter; value changes carry hashes only. */
 export function fieldChanges(a: Fingerprint, b: Fingerprint): FieldChange[] {
-  const changes: FieldChange[] = [];
-  if (a.valueHash !== b.valueHash) changes.push({ field: 'value', from: a.valueHash, to: b.valueHash });
-  if (a.type !== b.type) changes.push({ field: 'type', from: a.type, to: b.type });
-  if (a.description !== b.description) changes.push({ field: 'description', from: a.description, to: b.description });
-  if (a.tier !== b.tier) changes.push({ field: 'tier', from: a.tier, to: b.tier });
-  if (a.dataType !== b.dataType) changes.push({ field: 'data-type', from: a.dataType, to: b.dataType });
-  if (a.keyId && b.keyId && a.keyId !== b.keyId) changes.push({ field: 'kms-key' });
-  if (a.allowedPattern !== b.allowedPattern) changes.push({ field: 'allowed-pattern' });
-  if (a.policies !== b.policies) changes.push({ field: 'policies' });
-  // Tags count only when both sides recorded them.
-  if (a.tags !== undefined && b.tags !== undefined && a.tags !== b.tags) changes.push({ field: 'tags' });
-  return changes;
+  return changedFields(a, b).map((field) => {
+    const shown = SHOWN[field];
+    return (shown ? { field, from: shown(a), to: shown(b) } : { field }) as FieldChange;
+  });
 }
 
 /** ADDED / REMOVED / CHANGED from `a` to `b`, by name. */
@@ -100,8 +75,8 @@ export function diffFingerprints(
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort(compareNames)) {
     const before = a.get(name);
     const after = b.get(name);
-    if (!before && after) entries.push({ kind: 'added', name, valueHash: after.valueHash });
-    else if (before && !after) entries.push({ kind: 'removed', name, valueHash: before.valueHash });
+    if (!before && after) entries.push({ kind: 'added', name, valueHash: after.value });
+    else if (before && !after) entries.push({ kind: 'removed', name, valueHash: before.value });
     else if (before && after) {
       const changes = fieldChanges(before, after);
       if (changes.length) entries.push({ kind: 'changed', name, changes });

@@ -9,6 +9,7 @@ import PQueue from 'p-queue';
 import { errorCodeOf } from '../aws/errorKinds';
 import { compareNames } from '../contract';
 import { InterruptedError } from '../errors';
+import { dataTypeOf, storedTier } from '../parameterFields';
 import type { BackedUpParameter } from '../types';
 import type { PlanEntry, RestorePlan } from './plan';
 
@@ -120,8 +121,8 @@ async function write(
     Value: parameter.Value,
     Type: parameter.Type,
     Description: parameter.Description ?? '',
-    Tier: parameter.Tier === 'Advanced' ? 'Advanced' : 'Standard',
-    DataType: parameter.DataType ?? 'text',
+    Tier: storedTier(parameter),
+    DataType: dataTypeOf(parameter),
     ...(parameter.AllowedPattern ? { AllowedPattern: parameter.AllowedPattern } : {}),
     ...(parameter.Policies?.length ? { Policies: policiesInput(parameter) } : {}),
     ...(parameter.Type === 'SecureString' && entry.kms?.keyId ? { KeyId: entry.kms.keyId } : {}),

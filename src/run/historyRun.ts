@@ -76,7 +76,7 @@ export async function runHistory(input: HistoryInput): Promise<HistoryReport> {
       ...(print.version !== undefined ? { version: print.version } : {}),
       ...(print.lastModified ? { lastModified: print.lastModified } : {}),
       ...(print.lastModifiedUser ? { lastModifiedUser: print.lastModifiedUser } : {}),
-      valueHash: print.valueHash,
+      valueHash: print.value,
       ...(previous ? { changes: fieldChanges(previous, print) } : {}),
       ...(gap ? { reappeared: true } : {}),
     });
