@@ -4,6 +4,7 @@ import { type ClientSettings, createRegionClients, type RegionClients } from '..
 import { Liveness } from '../aws/retry';
 import { ExitCode, InterruptedError, SsmBackupError } from '../errors';
 import type { RunListener } from '../run/events';
+import { RegionSession } from '../run/region';
 import { createLogger, type LogFormat } from './logger';
 import { type CommonOptions, DEFAULT_CONCURRENCY, type ResolvedCommon, resolveCommon, singleRegion } from './options';
 import { createReporter } from './reporter';
@@ -11,14 +12,11 @@ import { createReporter } from './reporter';
 /** What commander prints after a usage error. */
 export const HELP_HINT = '(run with --help for usage)';
 
-/** What the run modules of single-region commands take in common. */
-export interface RegionTarget {
-  env: string;
-  homeRegion: string | undefined;
-  region: string;
-  concurrency: number;
+/** What every command that calls AWS starts from. */
+export interface Opened {
+  logger: Logger;
+  common: ResolvedCommon;
   clientsFor: (region: string) => RegionClients;
-  listener: RunListener;
 }
 
 export interface Streams {
@@ -82,19 +80,31 @@ export class CommandContext {
     };
   }
 
-  /** Every single-region command's start: options checked, logging on, and where it works. */
-  async openRegion(options: CommonOptions): Promise<{ logger: Logger; common: ResolvedCommon; where: RegionTarget }> {
+  /** Every AWS command's start: options checked, logging on, and clients per region. */
+  async open(options: CommonOptions): Promise<Opened> {
     const common = await resolveCommon(options, this.environment, this.signal);
     const { logger } = this.start(options);
-    const where: RegionTarget = {
+    return { logger, common, clientsFor: this.clientsFor(common.clientSettings) };
+  }
+
+  /** A single-region command's start: the above, and the region's session. */
+  async openRegion(options: CommonOptions): Promise<Opened & { session: RegionSession }> {
+    const { logger, common, clientsFor } = await this.open(options);
+    const session = new RegionSession({
       env: common.env,
       homeRegion: common.home?.region,
       region: singleRegion(common),
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-      clientsFor: this.clientsFor(common.clientSettings),
+      clientsFor,
       listener: this.reporter(),
-    };
-    return { logger, common, where };
+    });
+    return { logger, common, clientsFor, session };
+  }
+
+  /** Reports where the home region came from, for the commands that read the region list from it. */
+  announceHome(common: ResolvedCommon): void {
+    if (common.home && !common.regions)
+      this.reporter()({ type: 'home-region', region: common.home.region, source: common.home.source });
   }
 
   start(options: { logFormat: LogFormat; logLevel: string }): { logger: Logger } {

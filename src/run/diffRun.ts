@@ -1,4 +1,3 @@
-import type { RegionClients } from '../aws/clients';
 import type { BackupSource } from '../backup/source';
 import { timestampToDate } from '../contract';
 import { SsmBackupError } from '../errors';
@@ -10,21 +9,14 @@ import {
   fingerprintAll,
   type ValueHasher,
 } from '../history/diff';
-import { collectParameters } from '../ssm/collect';
-import type { RunListener } from './events';
-import { scanFromRegion } from './stores';
+import type { RegionSession } from './region';
 
 export interface DiffInput {
-  env: string;
-  homeRegion?: string;
-  region: string;
+  session: RegionSession;
   from: BackupSource;
   /** A backup, or live SSM in the region now. */
   to: BackupSource | { kind: 'live' };
   hasher: ValueHasher;
-  concurrency: number;
-  clientsFor: (region: string) => RegionClients;
-  listener?: RunListener;
 }
 
 export interface DiffSide {
@@ -46,12 +38,9 @@ export interface DiffReport {
  * compared through keyed hashes and dropped as soon as each side is read.
  */
 export async function runDiff(input: DiffInput): Promise<DiffReport> {
-  const listener = input.listener ?? (() => {});
   const from = await named('--from', readSide(input, input.from));
   const to =
-    input.to.kind === 'live'
-      ? await readLive(input, from.hasTags, listener)
-      : await named('--to', readSide(input, input.to));
+    input.to.kind === 'live' ? await readLive(input, from.hasTags) : await named('--to', readSide(input, input.to));
   const entries = diffFingerprints(from.prints, to.prints);
   const count = (kind: DiffEntry['kind']) => entries.filter((e) => e.kind === kind).length;
   return {
@@ -82,33 +71,20 @@ interface Side {
 async function readSide(input: DiffInput, source: BackupSource): Promise<Side> {
   const prints = new Map<string, Fingerprint>();
   let hasTags = false;
-  const scanned = await scanFromRegion(input, source, input.region, (p) => {
+  const scanned = await input.session.scan(source, (p) => {
     prints.set(p.Name, fingerprint(p, input.hasher));
     hasTags ||= Boolean(p.Tags);
   });
   const { header } = scanned;
-  input.listener?.({
-    type: 'backup-loaded',
-    origin: scanned.origin,
-    count: header.parameter_count,
-    checksum: scanned.checksum,
-  });
   const takenAt = timestampToDate(header.backup_timestamp)?.toISOString() ?? header.backup_timestamp;
   return { side: { origin: scanned.origin, takenAt, count: header.parameter_count }, prints, hasTags };
 }
 
-async function readLive(input: DiffInput, withTags: boolean, listener: RunListener): Promise<Side> {
+async function readLive(input: DiffInput, withTags: boolean): Promise<Side> {
   const readAt = new Date().toISOString();
-  const live = await collectParameters({
-    ssm: input.clientsFor(input.region).ssm,
-    env: input.env,
-    concurrency: input.concurrency,
-    withTags,
-    onProgress: (p) => listener({ type: 'progress', region: input.region, ...p }),
-  });
-  listener({ type: 'live-collected', region: input.region, count: live.parameters.length });
+  const live = await input.session.collectLive(withTags);
   return {
-    side: { origin: `live SSM in ${input.region}`, takenAt: readAt, count: live.parameters.length },
+    side: { origin: `live SSM in ${input.session.region}`, takenAt: readAt, count: live.parameters.length },
     prints: fingerprintAll(live.parameters, input.hasher),
     hasTags: withTags,
   };

@@ -1,19 +1,14 @@
 import PQueue from 'p-queue';
-import type { RegionClients } from '../aws/clients';
 import { scanBackup } from '../backup/source';
 import { parseBackupObjectKey } from '../contract';
 import { type FieldChange, fieldChanges, fingerprint, type ValueHasher } from '../history/diff';
-import { regionStore } from './stores';
+import type { RegionSession } from './region';
 
 export interface HistoryInput {
-  env: string;
-  homeRegion?: string;
-  region: string;
+  session: RegionSession;
   name: string;
   since?: Date;
   hasher: ValueHasher;
-  concurrency: number;
-  clientsFor: (region: string) => RegionClients;
 }
 
 /** One backup in which the parameter exists: when, which version, and what differs from the line before. */
@@ -44,14 +39,15 @@ export interface HistoryReport {
  * `--since` are listed and read, a few at a time; each is dropped once its one parameter is taken.
  */
 export async function runHistory(input: HistoryInput): Promise<HistoryReport> {
-  const store = await regionStore(input, input.region);
-  const backups = (await store.listBackups(input.env, input.since ? { since: input.since } : {})).reverse();
-  const reads = new PQueue({ concurrency: input.concurrency });
+  const { session } = input;
+  const store = await session.store();
+  const backups = (await store.listBackups(session.env, input.since ? { since: input.since } : {})).reverse();
+  const reads = new PQueue({ concurrency: session.concurrency });
   const found = await Promise.all(
     backups.map((backup) =>
       reads.add(async () => {
         let print: ReturnType<typeof fingerprint> | undefined;
-        await scanBackup({ kind: 'key', key: backup.key }, input.env, store, (p) => {
+        await scanBackup({ kind: 'key', key: backup.key }, session.env, store, (p) => {
           if (p.Name === input.name) print = fingerprint(p, input.hasher);
         });
         return print;

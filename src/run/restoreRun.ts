@@ -1,18 +1,14 @@
-import type { RegionClients } from '../aws/clients';
 import { accountIdOf } from '../aws/identity';
 import type { BackupSource, LoadedBackup } from '../backup/source';
 import { count } from '../count';
 import { StalePlanError } from '../errors';
 import { type ApplyResult, applyPlan } from '../restore/apply';
 import { planChanges, planRestore, type RestorePlan } from '../restore/plan';
-import { collectParameters } from '../ssm/collect';
-import type { RunListener } from './events';
-import { loadFromRegion } from './stores';
+import type { RegionSession } from './region';
 
 export interface RestoreRunInput {
-  env: string;
-  homeRegion?: string;
-  targetRegion: string;
+  /** The region written to. */
+  target: RegionSession;
   /** Whose bucket to read: the target's by default; another region's for disaster recovery. */
   sourceRegion?: string;
   from: BackupSource;
@@ -22,10 +18,7 @@ export interface RestoreRunInput {
   includeRunnerKeys: boolean;
   /** A plan reviewed earlier (`--plan`): applied only if it still describes the world exactly. */
   reviewedPlan?: RestorePlan;
-  concurrency: number;
   writesPerSecond: number;
-  clientsFor: (region: string) => RegionClients;
-  listener?: RunListener;
   /** Aborted on SIGINT/SIGTERM: no write starts after it (see applyPlan). */
   signal?: AbortSignal;
   /** Called with the plan before anything is written, so it is shown first. */
@@ -40,39 +33,24 @@ export interface RestoreRunResult {
 
 /** Reads the backup where it is, plans against live SSM in the target region, and applies if asked. */
 export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResult> {
-  const listener = input.listener ?? (() => {});
-  const sourceRegion = input.sourceRegion ?? input.targetRegion;
-  const target = input.clientsFor(input.targetRegion);
-  const { loaded } = await loadFromRegion(input, input.from, sourceRegion);
-  listener({
-    type: 'backup-loaded',
-    origin: loaded.origin,
-    count: loaded.doc.parameter_count,
-    checksum: loaded.checksum,
-  });
-
+  const { target } = input;
+  const sourceRegion = input.sourceRegion ?? target.region;
+  const loaded = await target.in(sourceRegion).load(input.from);
   const backup = loaded.doc.parameters;
   const [accountId, live] = await Promise.all([
-    accountIdOf(target.sts),
-    collectParameters({
-      ssm: target.ssm,
-      env: input.env,
-      concurrency: input.concurrency,
-      withTags: backup.some((p) => p.Tags),
-      onProgress: (p) => listener({ type: 'progress', region: input.targetRegion, ...p }),
-    }),
+    accountIdOf(target.clients.sts),
+    target.collectLive(backup.some((p) => p.Tags)),
   ]);
-  listener({ type: 'live-collected', region: input.targetRegion, count: live.parameters.length });
 
   const plan = planRestore({
-    environment: input.env,
+    environment: target.env,
     source: loaded.origin,
     from: loaded.key ?? (input.from.kind === 'file' ? `file:${input.from.path}` : 'latest'),
     backupSha256: loaded.sha256Hex,
     backup,
     live: live.parameters,
     sourceRegion: loaded.doc.region ?? sourceRegion,
-    targetRegion: input.targetRegion,
+    targetRegion: target.region,
     accountId,
     kmsKeyOverride: input.kmsKeyId,
     includeRunnerKeys: input.includeRunnerKeys,
@@ -89,15 +67,15 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
   await input.onPlan?.(plan);
   if (!input.apply) return { loaded, plan };
   const applied = await applyPlan({
-    ssm: target.ssm,
+    ssm: target.clients.ssm,
     plan,
     backup,
     live: live.parameters,
     overwrite: input.overwrite,
     writesPerSecond: input.writesPerSecond,
-    concurrency: input.concurrency,
+    concurrency: target.concurrency,
     ...(input.signal ? { signal: input.signal } : {}),
-    onProgress: (done, total) => listener({ type: 'apply-progress', region: input.targetRegion, done, total }),
+    onProgress: (done, total) => target.listener({ type: 'apply-progress', region: target.region, done, total }),
   });
   return { loaded, plan, applied };
 }

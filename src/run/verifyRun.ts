@@ -1,17 +1,11 @@
-import type { RegionClients } from '../aws/clients';
 import { type BackupSource, type LoadedBackup, resolveKey } from '../backup/source';
-import type { BackupStore } from '../backup/store';
 import { parseBackupObjectKey, timestampToDate } from '../contract';
 import { IntegrityError, NoBackupError, UsageError } from '../errors';
 import { type Drift, driftBetween } from '../restore/compare';
-import { collectParameters } from '../ssm/collect';
-import type { RunListener } from './events';
-import { loadFromRegion, regionStore } from './stores';
+import type { RegionSession } from './region';
 
 export interface VerifyInput {
-  env: string;
-  homeRegion?: string;
-  region: string;
+  session: RegionSession;
   from: BackupSource;
   /** Check what S3 holds (HeadObject) without reading the object: no KMS key needed (the audit duty). */
   metadataOnly?: boolean;
@@ -19,9 +13,6 @@ export interface VerifyInput {
   /** With againstLive: parameters created since the backup (extra) fail the check too. */
   strict: boolean;
   maxAgeMs?: number;
-  concurrency: number;
-  clientsFor: (region: string) => RegionClients;
-  listener?: RunListener;
   now?: () => Date;
 }
 
@@ -51,23 +42,16 @@ export interface VerifyReport {
 export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   const now = input.now ?? (() => new Date());
   if (input.metadataOnly) return verifyStored(input, now);
-  const listener = input.listener ?? (() => {});
-  let opened: { loaded: LoadedBackup; store?: BackupStore };
+  const { session } = input;
+  let loaded: LoadedBackup;
   try {
-    opened = await loadFromRegion(input, input.from, input.region);
+    loaded = await session.load(input.from);
   } catch (error) {
     if (error instanceof NoBackupError && input.maxAgeMs !== undefined) {
       throw new NoBackupError(`${error.message}: there is no backup younger than ${input.maxAgeMs / 1000} s`);
     }
     throw error;
   }
-  const { loaded, store } = opened;
-  listener({
-    type: 'backup-loaded',
-    origin: loaded.origin,
-    count: loaded.doc.parameter_count,
-    checksum: loaded.checksum,
-  });
   const report: VerifyReport = {
     mode: 'content',
     origin: loaded.origin,
@@ -81,19 +65,12 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   };
 
   if (input.maxAgeMs !== undefined) {
-    const newestKey = await newestBackupKey(input, loaded.key, store);
+    const newestKey = await newestBackupKey(input, loaded.key);
     checkAge(report, input, newestKey, now);
   }
 
   if (input.againstLive) {
-    const live = await collectParameters({
-      ssm: input.clientsFor(input.region).ssm,
-      env: input.env,
-      concurrency: input.concurrency,
-      withTags: loaded.doc.parameters.some((p) => p.Tags),
-      onProgress: (p) => listener({ type: 'progress', region: input.region, ...p }),
-    });
-    listener({ type: 'live-collected', region: input.region, count: live.parameters.length });
+    const live = await session.collectLive(loaded.doc.parameters.some((p) => p.Tags));
     const drift = driftBetween(loaded.doc.parameters, live.parameters);
     report.drift = drift;
     if (drift.missing.length + drift.changed.length + (input.strict ? drift.extra.length : 0))
@@ -109,8 +86,8 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
 async function verifyStored(input: VerifyInput, now: () => Date): Promise<VerifyReport> {
   if (input.from.kind === 'file') throw new UsageError('--metadata-only checks a backup in S3; --from file: has none');
   if (input.againstLive) throw new UsageError('--metadata-only reads no parameter: it cannot check --against-live');
-  const store = await regionStore(input, input.region);
-  const key = await resolveKey(input.from, input.env, store);
+  const store = await input.session.store();
+  const key = await resolveKey(input.from, input.session.env, store);
   const stored = await store.describe(key);
   const origin = `s3://${store.bucket}/${key}`;
   const problems = [
@@ -132,13 +109,13 @@ async function verifyStored(input: VerifyInput, now: () => Date): Promise<Verify
     strict: input.strict,
     failures: [],
   };
-  if (input.maxAgeMs !== undefined) checkAge(report, input, await newestBackupKey(input, key, store), now);
+  if (input.maxAgeMs !== undefined) checkAge(report, input, await newestBackupKey(input, key), now);
   return report;
 }
 
 function checkAge(report: VerifyReport, input: VerifyInput, newestKey: string | undefined, now: () => Date): void {
   if (input.maxAgeMs === undefined) return;
-  if (!newestKey) throw new NoBackupError(`no backup in ${input.region}: latest.txt does not exist`);
+  if (!newestKey) throw new NoBackupError(`no backup in ${input.session.region}: latest.txt does not exist`);
   const taken = parseBackupObjectKey(newestKey)?.takenAt;
   const ageMs = taken ? now().getTime() - taken.getTime() : Infinity;
   report.age = { newestKey, ageMs, maxAgeMs: input.maxAgeMs };
@@ -146,11 +123,7 @@ function checkAge(report: VerifyReport, input: VerifyInput, newestKey: string | 
 }
 
 /** When the backup just read was `latest`, its key is the newest; otherwise latest.txt says. */
-async function newestBackupKey(
-  input: VerifyInput,
-  loadedKey: string | undefined,
-  store: BackupStore | undefined,
-): Promise<string | undefined> {
-  if (input.from.kind === 'latest') return loadedKey;
-  return (store ?? (await regionStore(input, input.region))).readLatest(input.env);
+async function newestBackupKey(input: VerifyInput, readKey: string | undefined): Promise<string | undefined> {
+  if (input.from.kind === 'latest') return readKey;
+  return (await input.session.store()).readLatest(input.session.env);
 }

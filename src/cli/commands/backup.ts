@@ -2,14 +2,7 @@ import type { Command } from 'commander';
 import { runBackup } from '../../run/backupRun';
 import type { CommandContext } from '../context';
 import { formatRunSummary } from '../format';
-import {
-  addCommonOptions,
-  type CommonOptions,
-  DEFAULT_CONCURRENCY,
-  encryptionOf,
-  positiveDuration,
-  resolveCommon,
-} from '../options';
+import { addCommonOptions, type CommonOptions, DEFAULT_CONCURRENCY, encryptionOf, positiveDuration } from '../options';
 
 interface BackupOptions extends CommonOptions {
   dryRun?: boolean;
@@ -42,11 +35,9 @@ export function registerBackup(program: Command, context: CommandContext): void 
     ],
   }).action(
     context.action(async (options: BackupOptions) => {
-      const common = await resolveCommon(options, context.environment, context.signal);
-      const { logger } = context.start(options);
+      const { logger, common, clientsFor } = await context.open(options);
+      context.announceHome(common);
       const listener = context.reporter();
-      if (common.home && !common.regions)
-        listener({ type: 'home-region', region: common.home.region, source: common.home.source });
       const result = await runBackup({
         env: common.env,
         homeRegion: common.home?.region,
@@ -55,7 +46,7 @@ export function registerBackup(program: Command, context: CommandContext): void 
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         withTags: Boolean(options.withTags),
         encryption: encryptionOf(options.kmsKeyId),
-        clientsFor: context.clientsFor(common.clientSettings),
+        clientsFor,
         listener,
         signal: context.signal,
         ...(common.identity ? { identity: common.identity } : {}),

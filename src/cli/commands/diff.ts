@@ -41,10 +41,10 @@ export function registerDiff(program: Command, context: CommandContext): void {
     context.action(async (options: DiffOptions) => {
       const from = parseSource(options.from, '--from');
       const to = options.to === 'live' ? ({ kind: 'live' } as const) : parseSource(options.to, '--to');
-      const { where } = await context.openRegion(options);
+      const { session } = await context.openRegion(options);
       let report: DiffReport;
       try {
-        report = await runDiff({ ...where, from, to, hasher: new ValueHasher() });
+        report = await runDiff({ session, from, to, hasher: new ValueHasher() });
       } catch (error) {
         // As diff(1) does, trouble is 2: a script must never read a failure as "they differ" (1).
         const code = context.reportError(error);

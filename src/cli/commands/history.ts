@@ -36,9 +36,9 @@ export function registerHistory(program: Command, context: CommandContext): void
     context.action(async (options: HistoryOptions) => {
       if (!options.name) throw new UsageError('--name is required (the parameter whose history to show)');
       const since = options.since === undefined ? undefined : startOf(options.since);
-      const { where } = await context.openRegion(options);
+      const { session } = await context.openRegion(options);
       const report = await runHistory({
-        ...where,
+        session,
         name: options.name,
         ...(since ? { since } : {}),
         hasher: new ValueHasher(),

@@ -22,8 +22,8 @@ export function registerList(program: Command, context: CommandContext): void {
     examples: ['ssm-backup list --env dev --region us-west-2', 'ssm-backup list --env dev --region us-west-2 --json'],
   }).action(
     context.action(async (options: ListOptions) => {
-      const { where } = await context.openRegion(options);
-      const listing = await runList(where);
+      const { session } = await context.openRegion(options);
+      const listing = await runList(session);
       if (options.json) {
         context.printJson(listing);
         return ExitCode.Ok;

@@ -5,7 +5,7 @@ import { ConfigurationError, ExitCode, UsageError } from '../../errors';
 import { ciPolicy } from '../../policy/ci';
 import { DUTIES, type Duty, dutyPolicy } from '../../policy/duties';
 import type { CommandContext } from '../context';
-import { addCommonOptions, type CommonOptions, type ResolvedCommon, resolveCommon } from '../options';
+import { addCommonOptions, type CommonOptions, type ResolvedCommon } from '../options';
 import { DEFAULT_TARGETS_FILE, readTargets } from './targets';
 
 interface PolicyOptions extends CommonOptions {
@@ -53,10 +53,9 @@ export function registerPolicy(program: Command, context: CommandContext): void 
       }
       if (options.targetsFile) throw new UsageError('--targets-file goes with --duty ci');
       // Here --account-id is the account to write the policy for, not a check of the caller's.
-      const common = await resolveCommon({ ...options, accountId: undefined }, context.environment, context.signal);
-      context.start(options);
+      const { common, clientsFor } = await context.open({ ...options, accountId: undefined });
       const projectName = options.projectName;
-      const account = options.accountId ?? (await callerAccount(context, common));
+      const account = options.accountId ?? (await callerAccount(common, clientsFor));
       const backupKeys = !options.kms
         ? { arns: [], aliases: [] }
         : options.kmsKeyArns
@@ -75,13 +74,16 @@ export function registerPolicy(program: Command, context: CommandContext): void 
   );
 }
 
-async function callerAccount(context: CommandContext, common: ResolvedCommon): Promise<string> {
+async function callerAccount(
+  common: ResolvedCommon,
+  clientsFor: (region: string) => { sts: Parameters<typeof accountIdOf>[0] },
+): Promise<string> {
   const region = common.regions?.[0] ?? common.home?.region;
   if (!region)
     throw new ConfigurationError(
       'no account: give --account-id, or a region (--region or a home region) to ask STS in',
     );
-  return accountIdOf(context.clientsFor(common.clientSettings)(region).sts);
+  return accountIdOf(clientsFor(region).sts);
 }
 
 function accountId(value: string): string {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors';
 import { resolveRegions } from '../../ssm/regions';
 import type { CommandContext } from '../context';
-import { addCommonOptions, type CommonOptions, resolveCommon } from '../options';
+import { addCommonOptions, type CommonOptions } from '../options';
 
 export function registerRegions(program: Command, context: CommandContext): void {
   const command = program.command('regions').description('print the resolved region list as a JSON array on stdout');
@@ -13,11 +13,8 @@ export function registerRegions(program: Command, context: CommandContext): void
     examples: ['ssm-backup regions --env dev                  ["ap-northeast-1","us-west-2"], from the regions key'],
   }).action(
     context.action(async (options: CommonOptions) => {
-      const common = await resolveCommon(options, context.environment, context.signal);
-      context.start(options);
-      if (common.home && !common.regions)
-        context.reporter()({ type: 'home-region', region: common.home.region, source: common.home.source });
-      const clientsFor = context.clientsFor(common.clientSettings);
+      const { common, clientsFor } = await context.open(options);
+      context.announceHome(common);
       const resolved = await resolveRegions({
         env: common.env,
         homeRegion: common.home?.region,

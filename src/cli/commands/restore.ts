@@ -76,13 +76,12 @@ export function registerRestore(program: Command, context: CommandContext): void
       if (options.sourceRegion) validateRegion(options.sourceRegion, '--source-region');
       if (options.planFile) await checkWritable(options.planFile, '--plan-file');
       const reviewedPlan = options.plan ? await readPlan(options.plan) : undefined;
-      const { logger, where } = await context.openRegion(options);
-      const { region: targetRegion, ...shared } = where;
+      const { logger, session } = await context.openRegion(options);
+      const targetRegion = session.region;
       // The plan JSON may take stdout; the plan for people then goes to stderr.
       const planOut = options.planFile === '-' ? context.stderr : context.stdout;
       const result = await runRestore({
-        ...shared,
-        targetRegion,
+        target: session,
         sourceRegion: options.sourceRegion,
         from: parseSource(reviewedPlan ? reviewedPlan.from : (options.at ?? options.from)),
         apply: Boolean(options.apply),
@@ -122,7 +121,7 @@ export function registerRestore(program: Command, context: CommandContext): void
         );
       else logger.info({ event: 'restore-done', ...counts }, `restored into ${targetRegion}: ${line}`);
       if (applied.skipped.length) logger.info({ event: 'skipped' }, `skipped updates: ${applied.skipped.join(', ')}`);
-      const api = where.clientsFor(targetRegion).stats.toJSON();
+      const api = session.clients.stats.toJSON();
       const status = interrupted ? 'interrupted' : applied.failed.length ? 'failed' : 'ok';
       await context.writeResult(options.summaryFile, { status, plan: result.plan.counts, ...written, api });
       if (interrupted) return new InterruptedError(interrupted).exitCode;

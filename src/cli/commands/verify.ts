@@ -42,16 +42,16 @@ export function registerVerify(program: Command, context: CommandContext): void 
     ],
   }).action(
     context.action(async (options: VerifyOptions) => {
-      const { logger, where } = await context.openRegion(options);
+      const { logger, session } = await context.openRegion(options);
       const report = await runVerify({
-        ...where,
+        session,
         from: parseSource(options.from),
         metadataOnly: Boolean(options.metadataOnly),
         againstLive: Boolean(options.againstLive),
         strict: Boolean(options.strict),
         maxAgeMs: options.maxAge,
       });
-      const problems = formatVerifyFailures(report, where.region);
+      const problems = formatVerifyFailures(report, session.region);
       const extra = report.drift?.extra.length
         ? `, ${report.drift.extra.length} extra (not failing without --strict)`
         : '';

@@ -3,6 +3,7 @@ import { GetObjectCommand, HeadObjectCommand, NoSuchKey } from '@aws-sdk/client-
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { IntegrityError, NoBackupError, UsageError } from '../../../src/errors';
+import { RegionSession } from '../../../src/run/region';
 import { runVerify, type VerifyInput } from '../../../src/run/verifyRun';
 import { regionClients, resetMocks, s3Mock, ssmMock } from '../support/mocks';
 
@@ -33,14 +34,11 @@ const good = {
 
 function input(overrides: Partial<VerifyInput> = {}): VerifyInput {
   return {
-    env: 'dev',
-    region: 'us-west-2',
+    session: new RegionSession({ env: 'dev', region: 'us-west-2', concurrency: 2, clientsFor: () => regionClients() }),
     from: { kind: 'latest' },
     metadataOnly: true,
     againstLive: false,
     strict: false,
-    concurrency: 2,
-    clientsFor: () => regionClients(),
     now: () => new Date('2026-11-29T14:00:00Z'),
     ...overrides,
   };
