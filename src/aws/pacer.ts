@@ -10,8 +10,18 @@ export interface PacerOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** Successes per second an operation needs to finish its work left in the time left. */
-export type NeededRate = (operation: string) => number;
+/** A deadline the pacer keeps to: successes per second an operation needs to finish its work in time. */
+export interface Deadline {
+  needed(operation: string): number;
+}
+
+/**
+ * The name an operation goes by in the pacer, the statistics and a deadline: the SDK command's name
+ * without `Command` (`GetParametersCommand` is GetParameters), as the middleware sees it in its context.
+ */
+export function operationOf(commandName: string | undefined): string {
+  return (commandName ?? 'Unknown').replace(/Command$/, '');
+}
 
 /**
  * Writes have their own quota on AWS and their own pace (restore's `--write-rps`), so the read cap
@@ -32,7 +42,7 @@ export const isWriteOperation = (operation: string): boolean => WRITE_OPERATIONS
 export class Pacer {
   private readonly inFlight: PQueue;
   private readonly rates = new Map<string, AdaptiveRate>();
-  private needed?: NeededRate;
+  private deadline?: Deadline;
 
   constructor(private readonly options: PacerOptions) {
     this.inFlight = new PQueue({ concurrency: Math.max(1, options.maxInFlight) });
@@ -43,9 +53,9 @@ export class Pacer {
     return this.inFlight.add(attempt);
   }
 
-  /** From now on each operation's rate stays at what `needed` says it needs to finish in time. */
-  finishBy(needed: NeededRate): void {
-    this.needed = needed;
+  /** From now on each operation's rate stays at what the deadline says it needs to finish in time. */
+  finishBy(deadline: Deadline): void {
+    this.deadline = deadline;
   }
 
   onThrottled(operation: string): void {
@@ -72,7 +82,7 @@ export class Pacer {
       const cap = isWriteOperation(operation) ? 0 : (this.options.maxRps ?? 0);
       rate = new AdaptiveRate({
         cap,
-        needed: () => this.needed?.(operation) ?? 0,
+        needed: () => this.deadline?.needed(operation) ?? 0,
         now: this.options.now,
         sleep: this.options.sleep,
       });

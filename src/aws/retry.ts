@@ -9,7 +9,7 @@ import pRetry from 'p-retry';
 import { DeadEndpointError, InterruptedError } from '../errors';
 import type { CallStats } from './callStats';
 import { errorCodeOf, httpStatusOf, isConnectFailure, isThrottling, isTransient, toToolError } from './errorKinds';
-import { isWriteOperation, type Pacer } from './pacer';
+import { isWriteOperation, operationOf, type Pacer } from './pacer';
 import { withFreshBody } from './replayableBody';
 import { abortableSleep } from './sleep';
 
@@ -107,7 +107,7 @@ export function retryPlugin(options: RetryPlugOptions): Pluggable<object, Metada
   const middleware =
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
     async (args: InitializeHandlerArguments<object>) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const operation = operationOf(context.commandName);
       // A write once sent is waited for: its real answer says whether the parameter changed. A read
       // in flight is abandoned at an interruption (its answer changes nothing).
       const write = isWriteOperation(operation);

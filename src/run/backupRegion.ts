@@ -5,7 +5,7 @@ import { buildDocument, encodeDocument } from '../backup/document';
 import { BackupStore, type Encryption } from '../backup/store';
 import { backupObjectKey, FETCH_BATCH_SIZE, isRunnerKey } from '../contract';
 import { IncompleteCaptureError, InterruptedError } from '../errors';
-import { type CollectResult, collectParameters } from '../ssm/collect';
+import type { CollectResult } from '../ssm/collect';
 import type { EncryptionSource, RegionSummary, RunListener } from './events';
 import type { RegionDeadline } from './regionDeadline';
 
@@ -16,16 +16,19 @@ export interface RegionBackupInput {
   accountId: string;
   clients: RegionClients;
   dryRun: boolean;
-  concurrency: number;
-  withTags: boolean;
   encryption: Encryption & { source: EncryptionSource };
   now: () => Date;
   listener: RunListener;
   signal?: AbortSignal;
   /** The per-run part of the object key; random unless a test fixes it. */
   keySuffix?: () => string;
-  /** A collection the run started early (overlapping its checks), and when it started. */
-  early?: { collecting: Promise<CollectResult>; startedAt: Date };
+  collection: RegionCollection;
+}
+
+/** The region's collection as the run started it (see backupRun.ts), and its deadline. */
+export interface RegionCollection {
+  collecting: Promise<CollectResult>;
+  startedAt: Date;
   /** `--finish-within`: fed the collection's progress; the region's pacer keeps to it. */
   deadline?: RegionDeadline;
 }
@@ -37,18 +40,8 @@ export interface RegionBackupInput {
  */
 export async function backupRegion(input: RegionBackupInput): Promise<RegionSummary> {
   const { env, region, bucket, clients, listener } = input;
-  const startedAt = input.early?.startedAt ?? input.now();
-  const collected = await (input.early?.collecting ??
-    collectParameters({
-      ssm: clients.ssm,
-      env,
-      concurrency: input.concurrency,
-      withTags: input.withTags,
-      onProgress: (p) => {
-        input.deadline?.onProgress(p);
-        listener({ type: 'progress', region, ...p });
-      },
-    }));
+  const { startedAt, deadline } = input.collection;
+  const collected = await input.collection.collecting;
   if (collected.undecryptable.length) throw new IncompleteCaptureError(region, collected.undecryptable);
   if (collected.vanished.length) listener({ type: 'vanished', region, names: collected.vanished });
   const capturedCount = collected.parameters.length;
@@ -60,9 +53,9 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
     fetchBatches: collected.fetchBatches,
   });
 
-  const over = input.deadline?.overBySeconds;
-  if (input.deadline && over !== undefined)
-    listener({ type: 'deadline-missed', region, seconds: input.deadline.seconds, overBySeconds: over });
+  const over = deadline?.overBySeconds;
+  if (deadline && over !== undefined)
+    listener({ type: 'deadline-missed', region, seconds: deadline.seconds, overBySeconds: over });
   const captured = () => ({
     region,
     bucket,
@@ -76,7 +69,7 @@ export async function backupRegion(input: RegionBackupInput): Promise<RegionSumm
       minimumFetchCalls: Math.ceil(capturedCount / FETCH_BATCH_SIZE),
       listPages: collected.listPages,
     },
-    ...(input.deadline ? { deadline: input.deadline.summary } : {}),
+    ...(deadline ? { deadline: deadline.summary } : {}),
   });
 
   // Nothing matched but the runner's own keys: the environment is empty or misnamed. Upload nothing

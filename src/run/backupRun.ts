@@ -5,10 +5,10 @@ import { BackupStore, type BucketCheck, type Encryption } from '../backup/store'
 import { count } from '../count';
 import { ConfigurationError, ExitCode, exitCodeOf, IncompleteCaptureError, InterruptedError } from '../errors';
 import { type ResolvedBucket, resolveBucket } from '../ssm/buckets';
-import { type CollectResult, collectParameters } from '../ssm/collect';
+import { collectParameters } from '../ssm/collect';
 import { resolveRegions } from '../ssm/regions';
 import { TOOL } from '../tool';
-import { backupRegion } from './backupRegion';
+import { backupRegion, type RegionCollection } from './backupRegion';
 import type { EncryptionSource, RegionSummary, RunListener, RunSummary } from './events';
 import { RegionDeadline } from './regionDeadline';
 
@@ -29,8 +29,8 @@ export interface BackupRunInput {
   /** Aborted on SIGINT/SIGTERM. */
   signal?: AbortSignal;
   keySuffix?: () => string;
-  /** `--finish-within`, in seconds: each region keeps a pace that ends in this time (see regionDeadline.ts). */
-  finishWithinSeconds?: number;
+  /** `--finish-within`: each region keeps a pace that ends in this time (see regionDeadline.ts). */
+  finishWithinMs?: number;
   /** The assumed role and its account (`--role-arn`), for the summary; never the credentials. */
   identity?: RunSummary['identity'];
 }
@@ -73,7 +73,7 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
   let regions: string[] = [];
   let buckets: ResolvedBucket[];
   let accountId: string;
-  let early: EarlyCollection | undefined;
+  let early: StartedCollection | undefined;
   try {
     ({ regions } = await resolveRegionsFor(input, listener));
     // The first region's listing and fetching start now, alongside the checks; nothing is written
@@ -107,10 +107,10 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
       continue;
     }
     listener({ type: 'region-start', region, bucket, index, total: regions.length });
-    const collectedEarly = index === 0 ? early?.goLive() : undefined;
     const regionStart = now();
     const clients = input.clientsFor(region);
-    const deadline = collectedEarly ? early?.deadline : deadlineFor(input, region, regionStart, now);
+    const collection = (index === 0 && early ? early : startCollecting(input, region, now, listener)).goLive();
+    const { deadline } = collection;
     const expecting = deadline && expectLastCount(deadline, clients, buckets[index]);
     let result: RegionSummary;
     try {
@@ -121,15 +121,12 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
         accountId,
         clients,
         dryRun: input.dryRun,
-        concurrency: input.concurrency,
-        withTags: input.withTags,
         encryption: encryptionFor(buckets[index], input, listener),
         now,
         listener,
         signal: input.signal,
         keySuffix: input.keySuffix,
-        ...(collectedEarly ? { early: collectedEarly } : {}),
-        ...(deadline ? { deadline } : {}),
+        collection,
       });
     } catch (error) {
       failure = asError(error);
@@ -157,19 +154,6 @@ export async function runBackup(input: BackupRunInput): Promise<BackupRunResult>
   return finish(failure);
 }
 
-/** A region's deadline, set on its pacer, when the run has one. */
-function deadlineFor(
-  input: BackupRunInput,
-  region: string,
-  startedAt: Date,
-  now: () => Date,
-): RegionDeadline | undefined {
-  if (!input.finishWithinSeconds) return undefined;
-  const deadline = new RegionDeadline(input.finishWithinSeconds, startedAt.getTime(), () => now().getTime());
-  input.clientsFor(region).pacer.finishBy((operation) => deadline.needed(operation));
-  return deadline;
-}
-
 /**
  * Tells the deadline how many parameters the last backup held (kept with latest.txt), alongside the
  * collection. Without it the deadline knows only what has been listed; a read that fails here fails
@@ -184,24 +168,30 @@ function expectLastCount(deadline: RegionDeadline, clients: RegionClients, bucke
   );
 }
 
-interface EarlyCollection {
+interface StartedCollection {
   /** From region-start on, its progress is reported; returns what backupRegion takes. */
-  goLive(): { collecting: Promise<CollectResult>; startedAt: Date };
-  /** The region's deadline, fed from the start of this collection. */
-  deadline?: RegionDeadline;
+  goLive(): RegionCollection;
   /** Stops it (a check failed) and waits for its calls in flight. */
   stop(reason: unknown): Promise<void>;
 }
 
+/**
+ * A region's collection, started with its deadline (the only place one is made and fed). The first
+ * region's starts alongside the run's checks; each later region's at its own start.
+ */
 function startCollecting(
   input: BackupRunInput,
   region: string,
   now: () => Date,
   listener: RunListener,
-): EarlyCollection {
+): StartedCollection {
   const startedAt = now();
   const stopper = new AbortController();
-  const deadline = deadlineFor(input, region, startedAt, now);
+  const deadline = input.finishWithinMs
+    ? RegionDeadline.attach(input.clientsFor(region).pacer, input.finishWithinMs, startedAt.getTime(), () =>
+        now().getTime(),
+      )
+    : undefined;
   let live = false;
   const collecting = collectParameters({
     ssm: input.clientsFor(region).ssm,
@@ -217,10 +207,9 @@ function startCollecting(
   // Its failure is the region's, reported when the region runs; until then nothing awaits it.
   collecting.catch(() => {});
   return {
-    deadline,
     goLive: () => {
       live = true;
-      return { collecting, startedAt };
+      return { collecting, startedAt, ...(deadline ? { deadline } : {}) };
     },
     stop: async (reason) => {
       stopper.abort(reason);

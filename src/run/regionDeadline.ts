@@ -1,5 +1,11 @@
+import { DescribeParametersCommand, GetParametersCommand } from '@aws-sdk/client-ssm';
+import { type Deadline, operationOf, type Pacer } from '../aws/pacer';
 import { FETCH_BATCH_SIZE, LIST_PAGE_SIZE } from '../contract';
 import type { CollectProgress } from '../ssm/collect';
+
+/** The two operations a collection paces by its deadline, named as the pacer knows them. */
+const LIST = operationOf(DescribeParametersCommand.name);
+const FETCH = operationOf(GetParametersCommand.name);
 
 /** Kept for encoding, the upload and latest.txt once the collection is done. */
 const RESERVE_SHARE = 0.1;
@@ -21,15 +27,27 @@ export interface RegionDeadlineSummary {
  * is still to come. Without it the listing gets no deadline, and the fetches one only for the names
  * already listed. A tenth of the time is kept for the upload.
  */
-export class RegionDeadline {
+export class RegionDeadline implements Deadline {
   private expected = 0;
   private progress: CollectProgress = { listingDone: false, listed: 0, listPages: 0, fetched: 0 };
 
+  /** A region's deadline from when its collection starts, set on the region's pacer: the one place it is. */
+  static attach(pacer: Pacer, withinMs: number, startedAtMs: number, now?: () => number): RegionDeadline {
+    const deadline = new RegionDeadline(withinMs, startedAtMs, now);
+    pacer.finishBy(deadline);
+    return deadline;
+  }
+
   constructor(
-    readonly seconds: number,
+    /** `--finish-within`, as parsed. */
+    readonly withinMs: number,
     private readonly startedAtMs: number,
     private readonly now: () => number = Date.now,
   ) {}
+
+  get seconds(): number {
+    return this.withinMs / 1000;
+  }
 
   /** The parameter count of the last backup: about as many names are expected this time. */
   expect(count: number): void {
@@ -38,7 +56,7 @@ export class RegionDeadline {
 
   /** Seconds past the deadline now, if it has passed. */
   get overBySeconds(): number | undefined {
-    const over = (this.now() - this.startedAtMs) / 1000 - this.seconds;
+    const over = (this.now() - this.startedAtMs - this.withinMs) / 1000;
     return over > 0 ? Math.round(over * 10) / 10 : undefined;
   }
 
@@ -60,7 +78,7 @@ export class RegionDeadline {
   needed(operation: string): number {
     const calls = this.callsLeft(operation);
     if (calls <= 0) return 0;
-    const endsAtMs = this.startedAtMs + this.seconds * 1000 * (1 - RESERVE_SHARE);
+    const endsAtMs = this.startedAtMs + this.withinMs * (1 - RESERVE_SHARE);
     const secondsLeft = (endsAtMs - this.now()) / 1000;
     return secondsLeft > 0 ? calls / secondsLeft : Infinity;
   }
@@ -68,8 +86,8 @@ export class RegionDeadline {
   private callsLeft(operation: string): number {
     const { listingDone, listed, listPages, fetched } = this.progress;
     const total = Math.max(this.expected, listed);
-    if (operation === 'GetParameters') return Math.ceil(Math.max(0, total - fetched) / FETCH_BATCH_SIZE);
-    if (operation !== 'DescribeParameters' || listingDone || !this.expected) return 0;
+    if (operation === FETCH) return Math.ceil(Math.max(0, total - fetched) / FETCH_BATCH_SIZE);
+    if (operation !== LIST || listingDone || !this.expected) return 0;
     // Names a page brings, as seen so far (other environments' parameters fill pages too), starting
     // from a full page so that a first empty page does not look like an endless listing.
     const perPage = (listed + LIST_PAGE_SIZE) / (listPages + 1);

@@ -50,7 +50,7 @@ export function registerBackup(program: Command, context: CommandContext): void 
         listener,
         signal: context.signal,
         ...(common.identity ? { identity: common.identity } : {}),
-        ...(options.finishWithin ? { finishWithinSeconds: options.finishWithin / 1000 } : {}),
+        ...(options.finishWithin ? { finishWithinMs: options.finishWithin } : {}),
       });
       await context.writeResult(options.summaryFile, result.summary);
       const exitCode = result.failure ? context.reportError(result.failure) : result.exitCode;

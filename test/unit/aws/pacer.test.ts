@@ -176,7 +176,7 @@ describe('Class: Pacer', () => {
     };
     // Learned: 6.3 a second for fetches (0.7 of 9), the floor of 2 for the listing.
     expect(await spacing('GetParameters')).toBeCloseTo(1000 / 6.3, 0);
-    pacer.finishBy((operation) => (operation === 'GetParameters' ? 7 : 0));
+    pacer.finishBy({ needed: (operation) => (operation === 'GetParameters' ? 7 : 0) });
     // 7 successes a second with a tenth of sends throttled: 7.78 sends a second. The listing needs nothing more.
     expect(await spacing('GetParameters')).toBeCloseTo(1000 / (7 / 0.9), 0);
     expect(await spacing('DescribeParameters')).toBeCloseTo(500, 0);

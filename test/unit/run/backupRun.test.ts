@@ -447,7 +447,7 @@ describe('Function: runBackup', () => {
       const world = standardWorld();
       world.put('bucket-us-west-2', 'latest.txt', OLDER, { 'parameter-count': '1234' });
       world.put('bucket-us-east-1', 'latest.txt', OLDER, { 'parameter-count': '56' });
-      const run = input({ regions: ['us-west-2', 'us-east-1'], finishWithinSeconds: 540 });
+      const run = input({ regions: ['us-west-2', 'us-east-1'], finishWithinMs: 540_000 });
       const paced = ['us-west-2', 'us-east-1'].map((r) => jest.spyOn(run.clientsFor(r).pacer, 'finishBy'));
       const result = await runBackup(run);
       expect(result.exitCode).toBe(ExitCode.Ok);
@@ -464,7 +464,7 @@ describe('Function: runBackup', () => {
     it('takes only a plain count from latest.txt, and without a deadline reads it only to move it', async () => {
       const world = standardWorld();
       world.put('bucket-us-west-2', 'latest.txt', OLDER, { 'parameter-count': '1e9' });
-      const result = await runBackup(input({ regions: ['us-west-2'], finishWithinSeconds: 60 }));
+      const result = await runBackup(input({ regions: ['us-west-2'], finishWithinMs: 60_000 }));
       expect(result.summary.regions[0]).toMatchObject({ status: 'ok', deadline: { seconds: 60 } });
       expect(result.summary.regions[0]).not.toHaveProperty('deadline.expectedParameters');
 

@@ -1,3 +1,5 @@
+import { GetParametersCommand } from '@aws-sdk/client-ssm';
+import { operationOf, Pacer } from '../../../src/aws/pacer';
 import { RegionDeadline } from '../../../src/run/regionDeadline';
 
 function clock(startMs = 0) {
@@ -8,7 +10,7 @@ function clock(startMs = 0) {
 describe('Class: RegionDeadline', () => {
   it('asks the fetches for what is left of the expected count, in nine tenths of the time', () => {
     const { time, now } = clock();
-    const deadline = new RegionDeadline(100, 0, now);
+    const deadline = new RegionDeadline(100_000, 0, now);
     deadline.expect(10_000);
     deadline.onProgress({ listingDone: false, listed: 2_000, listPages: 40, fetched: 1_000 });
     time.now = 30_000;
@@ -19,7 +21,7 @@ describe('Class: RegionDeadline', () => {
 
   it('asks the listing for its pages left, at the names per page seen so far', () => {
     const { time, now } = clock();
-    const deadline = new RegionDeadline(100, 0, now);
+    const deadline = new RegionDeadline(100_000, 0, now);
     deadline.expect(10_000);
     // 99 pages brought 990 names: with one full page of 50 counted in, 10.4 names a page.
     deadline.onProgress({ listingDone: false, listed: 990, listPages: 99, fetched: 0 });
@@ -33,7 +35,7 @@ describe('Class: RegionDeadline', () => {
 
   it('without a last count, asks only for the names already listed, and nothing of the listing', () => {
     const { now } = clock();
-    const deadline = new RegionDeadline(60, 0, now);
+    const deadline = new RegionDeadline(60_000, 0, now);
     deadline.onProgress({ listingDone: false, listed: 200, listPages: 20, fetched: 100 });
     expect(deadline.needed('GetParameters')).toBeCloseTo(10 / 54, 5);
     expect(deadline.needed('DescribeParameters')).toBe(0);
@@ -42,7 +44,7 @@ describe('Class: RegionDeadline', () => {
 
   it('when more is listed than expected, the listing still has a page to go until it ends', () => {
     const { now } = clock();
-    const deadline = new RegionDeadline(100, 0, now);
+    const deadline = new RegionDeadline(100_000, 0, now);
     deadline.expect(100);
     deadline.onProgress({ listingDone: false, listed: 150, listPages: 3, fetched: 100 });
     expect(deadline.needed('DescribeParameters')).toBeCloseTo(1 / 90, 5);
@@ -51,11 +53,24 @@ describe('Class: RegionDeadline', () => {
 
   it('past its time, asks for as much as the cap allows', () => {
     const { time, now } = clock(1_000);
-    const deadline = new RegionDeadline(10, 1_000, now);
+    const deadline = new RegionDeadline(10_000, 1_000, now);
     deadline.expect(50);
     time.now = 1_000 + 9_500;
     expect(deadline.needed('GetParameters')).toBe(Infinity);
     deadline.onProgress({ listingDone: true, listed: 50, listPages: 5, fetched: 50 });
     expect(deadline.needed('GetParameters')).toBe(0);
+  });
+});
+
+describe('Function: RegionDeadline.attach', () => {
+  it("sets the deadline on the region's pacer, keyed by the names the SDK middleware gives operations", () => {
+    const pacer = new Pacer({ maxInFlight: 1 });
+    const finishBy = jest.spyOn(pacer, 'finishBy');
+    const deadline = RegionDeadline.attach(pacer, 60_000, 0, () => 0);
+    expect(finishBy).toHaveBeenCalledWith(deadline);
+    deadline.onProgress({ listingDone: true, listed: 100, listPages: 2, fetched: 0 });
+    expect(deadline.needed(operationOf(GetParametersCommand.name))).toBeGreaterThan(0);
+    expect(operationOf(GetParametersCommand.name)).toBe('GetParameters');
+    expect(operationOf(undefined)).toBe('Unknown');
   });
 });
