@@ -9,11 +9,20 @@ export const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]+$/;
 /** An AWS region name such as `us-west-2` or `ap-northeast-1`. */
 export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
-/** A KMS key's ARN (not an alias's): `arn:aws:kms:REGION:ACCOUNT:key/ID`. */
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
+/** A KMS ARN, of a key or an alias, in any partition: `arn:aws:kms:REGION:ACCOUNT:key/ID`. */
+const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(.+)$/;
 
-/** The region of a KMS key ARN, or undefined when `text` is not one (an alias, a bare id). */
-export const kmsKeyArnRegion = (text: string): string | undefined => KMS_KEY_ARN.exec(text)?.[1];
+/** Where a KMS ARN points, or undefined when `text` is not one (a bare id, an alias name). */
+export function parseKmsArn(text: string): { region: string; accountId: string; resource: string } | undefined {
+  const match = KMS_ARN.exec(text);
+  return match ? { region: match[1], accountId: match[2], resource: match[3] } : undefined;
+}
+
+/** The region of a KMS key ARN (not an alias's), or undefined when `text` is not one. */
+export function kmsKeyArnRegion(text: string): string | undefined {
+  const arn = parseKmsArn(text);
+  return arn && /^key\/[A-Za-z0-9-]+$/.test(arn.resource) ? arn.region : undefined;
+}
 
 export const isEnvironmentName = (name: string): boolean => ENVIRONMENT_NAME.test(name);
 export const isRegionName = (name: string): boolean => REGION_NAME.test(name);

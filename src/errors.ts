@@ -17,8 +17,9 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export abstract class SsmBackupError extends Error {
   abstract readonly exitCode: ExitCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** No `cause`: the SDK error behind a failure may echo a value in its message, so it is not carried. */
+  constructor(message: string) {
+    super(message);
     this.name = new.target.name;
   }
 }

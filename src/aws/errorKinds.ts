@@ -78,7 +78,9 @@ function connectTarget(error: AwsLikeError): string {
   );
 }
 
+/** The HTTP status of a failed call: from the tool's own wrapped error, or from the SDK's. */
 export function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof AwsCallError) return error.httpStatus;
   const e = error as AwsLikeError;
   return e?.$metadata?.httpStatusCode ?? e?.$response?.statusCode;
 }

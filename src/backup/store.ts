@@ -1,5 +1,5 @@
 import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
-import { errorCodeOf, isAwsError } from '../aws/errorKinds';
+import { errorCodeOf, httpStatusOf, isAwsError } from '../aws/errorKinds';
 import { replayableBody } from '../aws/replayableBody';
 import {
   type BackupKey,
@@ -8,7 +8,7 @@ import {
   LATEST_KEY,
   parseBackupObjectKey,
 } from '../contract';
-import { AwsCallError, ConfigurationError, IntegrityError, NoBackupError } from '../errors';
+import { ConfigurationError, IntegrityError, NoBackupError } from '../errors';
 import type { EncodedDocument } from './document';
 
 const COUNT_METADATA = 'parameter-count';
@@ -155,7 +155,7 @@ export class BackupStore {
       } catch (error) {
         // Another run wrote latest.txt between our read and our write: read again and decide again.
         const lostRace =
-          isAwsError(error, 'PreconditionFailed', 'ConditionalRequestConflict') || httpStatus(error) === 412;
+          isAwsError(error, 'PreconditionFailed', 'ConditionalRequestConflict') || httpStatusOf(error) === 412;
         if (!lostRace || attempt >= LATEST_WRITE_ATTEMPTS) throw error;
       }
     }
@@ -227,7 +227,7 @@ export class BackupStore {
       try {
         out = await get(true);
       } catch (error) {
-        if (!isAwsError(error, 'InvalidRange') && httpStatus(error) !== 416) throw error;
+        if (!isAwsError(error, 'InvalidRange') && httpStatusOf(error) !== 416) throw error;
         out = await get(false);
       }
       const text = ((await out.Body?.transformToString()) ?? '').trim();
@@ -256,7 +256,7 @@ export class BackupStore {
         return { kind: 'other-region', actualRegion: out.BucketRegion };
       return { kind: 'ok' };
     } catch (error) {
-      const status = httpStatus(error);
+      const status = httpStatusOf(error);
       if (status === 404 || isAwsError(error, 'NotFound', 'NoSuchBucket')) return { kind: 'missing' };
       // S3 answers a request in the wrong region with a redirect naming the right one.
       if (status === 301 || isAwsError(error, 'PermanentRedirect')) {
@@ -286,7 +286,7 @@ export class BackupStore {
     try {
       return await call;
     } catch (error) {
-      if (isAwsError(error, 'NoSuchKey', 'NotFound') || httpStatus(error) === 404)
+      if (isAwsError(error, 'NoSuchKey', 'NotFound') || httpStatusOf(error) === 404)
         throw new NoBackupError(
           `s3://${this.bucket}/${key} does not exist: no backup has that key (ssm-backup list shows the backups there)`,
         );
@@ -337,11 +337,6 @@ function sameKey(answered: string | undefined, asked: string): boolean {
   if (asked.startsWith('arn:')) return false;
   if (asked.startsWith('alias/')) return kmsKeyArnRegion(answered) !== undefined;
   return answered.endsWith(`:key/${asked}`);
-}
-
-function httpStatus(error: unknown): number | undefined {
-  if (error instanceof AwsCallError) return error.httpStatus;
-  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
 function encryptionHeaders(encryption: Encryption): {

@@ -162,10 +162,10 @@ export async function resolveCommon(
   environment: NodeJS.ProcessEnv,
   signal?: AbortSignal,
 ): Promise<ResolvedCommon> {
-  const env = validateEnvironment(options.env);
+  const env = validateEnvironment(options.env, '--env');
   if (options.region && options.regions) throw new UsageError('use either --region or --regions, not both');
   const regions = options.region
-    ? [validateRegion(options.region)]
+    ? [validateRegion(options.region, '--region')]
     : options.regions
       ? parseRegionList(options.regions, '--regions')
       : undefined;

@@ -1,3 +1,5 @@
+import { parseKmsArn } from '../contract';
+
 /**
  * Which KMS key a restored SecureString gets. A key is kept when it can be used in the target:
  * the AWS-managed `alias/aws/ssm` always, an ARN when its region and account are the target's, a bare
@@ -19,11 +21,13 @@ export function chooseKey(args: {
 }): KeyChoice {
   const { keyId, targetRegion } = args;
   if (!keyId || keyId === DEFAULT_SSM_KEY) return { kind: 'kept', keyId };
-  const arn = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):/.exec(keyId);
-  const usable = arn ? arn[1] === targetRegion && arn[2] === args.accountId : args.sourceRegion === targetRegion;
+  const arn = parseKmsArn(keyId);
+  const usable = arn
+    ? arn.region === targetRegion && arn.accountId === args.accountId
+    : args.sourceRegion === targetRegion;
   if (usable) return { kind: 'kept', keyId };
   const reason = arn
-    ? `key of ${arn[2] === args.accountId ? `region ${arn[1]}` : `account ${arn[2]}`}`
+    ? `key of ${arn.accountId === args.accountId ? `region ${arn.region}` : `account ${arn.accountId}`}`
     : `key of region ${args.sourceRegion}`;
   return { kind: 'replaced', from: keyId, keyId: args.override, reason };
 }

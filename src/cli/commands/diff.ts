@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { parseSource } from '../../backup/source';
 import { ExitCode } from '../../errors';
 import { ValueHasher } from '../../history/diff';
 import { type DiffReport, runDiff } from '../../run/diffRun';
 import type { CommandContext } from '../context';
 import { formatDiff } from '../format';
 import { addCommonOptions, type CommonOptions, SOURCE_HELP } from '../options';
+import { parseSource } from '../sourceOption';
 
 interface DiffOptions extends CommonOptions {
   from?: string;

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { parsePointInTime } from '../../backup/source';
 import { ExitCode, NoBackupError, UsageError } from '../../errors';
 import { ValueHasher } from '../../history/diff';
 import { runHistory } from '../../run/historyRun';
 import type { CommandContext } from '../context';
 import { formatHistory } from '../format';
 import { addCommonOptions, type CommonOptions } from '../options';
+import { parsePointInTime } from '../sourceOption';
 
 interface HistoryOptions extends CommonOptions {
   name?: string;

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parsePointInTime, parseSource } from '../../backup/source';
 import { count } from '../../count';
 import { ExitCode, InterruptedError, RestoreFailedError, UsageError } from '../../errors';
 import type { RestorePlan } from '../../restore/plan';
@@ -9,6 +8,7 @@ import { validateRegion } from '../../ssm/selection';
 import type { CommandContext } from '../context';
 import { formatPlan } from '../format';
 import { addCommonOptions, addSourceOption, type CommonOptions, checkWritable, integer } from '../options';
+import { parsePointInTime, parseSource } from '../sourceOption';
 
 interface RestoreOptions extends CommonOptions {
   from?: string;

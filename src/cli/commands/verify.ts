@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { parseSource } from '../../backup/source';
 import { ExitCode } from '../../errors';
 import { runVerify } from '../../run/verifyRun';
 import type { CommandContext } from '../context';
 import { formatVerifyFailures, formatVerifyReport } from '../format';
 import { addCommonOptions, addSourceOption, type CommonOptions, duration } from '../options';
+import { parseSource } from '../sourceOption';
 
 interface VerifyOptions extends CommonOptions {
   from?: string;
