@@ -138,6 +138,12 @@ export function backupObjectKey(args: { env: string; takenAt: Date; suffix: stri
   return `${date}/ssm-backup-${args.env}-${timestamp}-${args.suffix}.json`;
 }
 
+/**
+ * Where a listing of the backups taken at or after `since` can start (S3's StartAfter): keys begin
+ * with their UTC date folder, and the folder name sorts before every key in it.
+ */
+export const backupKeysStartAfter = (since: Date): string => backupTimestamps(since).date;
+
 /** Every backup key of `env`, as an IAM resource pattern (`*` spans the date folder and the time). */
 export const backupObjectKeyGlob = (env: string) => `*/ssm-backup-${env}-*.json`;
 

@@ -1,5 +1,6 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfigurationError } from '../errors';
+import { lazySdk } from './sdk';
 
 /** `--role-arn`: a role in the target account, assumed before any other call. */
 export interface RoleToAssume {
@@ -56,7 +57,7 @@ export class AssumedRole {
   };
 
   private async assume(): Promise<TemporaryCredentials> {
-    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand } = lazySdk.sts();
     const out = await this.sts().send(
       new AssumeRoleCommand({
         RoleArn: this.role.roleArn,

@@ -7,6 +7,7 @@ import { TOOL } from '../tool';
 import { CallStats } from './callStats';
 import { Pacer } from './pacer';
 import { DEFAULT_RETRY_POLICY, type Liveness, type RetryEvent, type RetryPolicy, retryPlugin } from './retry';
+import { lazySdk } from './sdk';
 
 export interface ClientSettings {
   /** `--endpoint-url`; otherwise the SDK reads AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> itself. */
@@ -102,7 +103,7 @@ export function createRegionClients(region: string, settings: ClientSettings): R
     // Loaded on first use, once the first SSM calls are on their way: S3 is the largest client to load.
     get s3(): S3Client {
       if (!s3) {
-        const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+        const { S3Client } = lazySdk.s3();
         s3 = new S3Client({
           ...common,
           requestHandler: deadlines(Math.max(answerMs, UPLOAD_REQUEST_TIMEOUT_MS)),
@@ -115,8 +116,7 @@ export function createRegionClients(region: string, settings: ClientSettings): R
     // Loaded on first use, after a region's backup is good.
     get cloudwatch(): CloudWatchClient {
       if (!cloudwatch) {
-        const { CloudWatchClient } =
-          require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
+        const { CloudWatchClient } = lazySdk.cloudwatch();
         cloudwatch = new CloudWatchClient(common);
         cloudwatch.middlewareStack.use(plugin);
       }
@@ -125,7 +125,7 @@ export function createRegionClients(region: string, settings: ClientSettings): R
     // Loaded on first use: a backup takes its account from the stack key's ARN and never loads STS.
     get sts(): STSClient {
       if (!sts) {
-        const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+        const { STSClient } = lazySdk.sts();
         sts = new STSClient(common);
         sts.middlewareStack.use(plugin);
       }

@@ -1,6 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { backupMetrics } from '../contract';
 import { errorCodeOf } from './errorKinds';
+import { lazySdk } from './sdk';
 
 /** What a good backup of one region tells CloudWatch. */
 export interface BackupMetrics {
@@ -20,7 +21,7 @@ export type MetricsOutcome = { status: 'published' } | { status: 'failed'; code:
  * notices metrics that keep failing.
  */
 export async function publishBackupMetrics(cloudwatch: CloudWatchClient, m: BackupMetrics): Promise<MetricsOutcome> {
-  const { PutMetricDataCommand } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
+  const { PutMetricDataCommand } = lazySdk.cloudwatch();
   const Dimensions = backupMetrics.dimensions(m.env, m.region).map((d) => ({ ...d }));
   const metric = (MetricName: string, Value: number, Unit: 'Count' | 'Seconds') => ({
     MetricName,

@@ -1,8 +1,10 @@
 import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { errorCodeOf, httpStatusOf, isAwsError } from '../aws/errorKinds';
 import { replayableBody } from '../aws/replayableBody';
+import { lazySdk } from '../aws/sdk';
 import {
   type BackupKey,
+  backupKeysStartAfter,
   compareBackupKeysNewestFirst,
   kmsKeyArnRegion,
   LATEST_KEY,
@@ -13,8 +15,6 @@ import type { EncodedDocument } from './document';
 
 const COUNT_METADATA = 'parameter-count';
 
-/** The S3 SDK, loaded when S3 is first used (after the first SSM calls are out): see clients.ts. */
-const s3Sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 /** Runs racing to move latest.txt: each lost race re-reads it and decides again, a few times at most. */
 const LATEST_WRITE_ATTEMPTS = 5;
 
@@ -78,7 +78,7 @@ export class BackupStore {
    */
   async put(key: string, encoded: EncodedDocument, encryption: Encryption, parameterCount: number): Promise<void> {
     const answer = await this.s3.send(
-      new (s3Sdk().PutObjectCommand)({
+      new (lazySdk.s3().PutObjectCommand)({
         ...this.at,
         Key: key,
         // Never replace an existing backup: S3 refuses the write if the key exists.
@@ -104,7 +104,7 @@ export class BackupStore {
   async describe(key: string): Promise<StoredObject> {
     const head = await this.named(
       key,
-      this.s3.send(new (s3Sdk().HeadObjectCommand)({ ...this.at, Key: key, ChecksumMode: 'ENABLED' })),
+      this.s3.send(new (lazySdk.s3().HeadObjectCommand)({ ...this.at, Key: key, ChecksumMode: 'ENABLED' })),
     );
     const count = head.Metadata?.[COUNT_METADATA];
     return {
@@ -141,7 +141,7 @@ export class BackupStore {
       if (decision.kind === 'kept-newer') return decision;
       try {
         await this.s3.send(
-          new (s3Sdk().PutObjectCommand)({
+          new (lazySdk.s3().PutObjectCommand)({
             ...this.at,
             Key: LATEST_KEY,
             Body: key,
@@ -183,7 +183,7 @@ export class BackupStore {
 
   /** Whether an object exists, by listing (s3:ListBucket): the backup duty may not HeadObject a backup. */
   private async exists(key: string): Promise<boolean> {
-    const out = await this.s3.send(new (s3Sdk().ListObjectsV2Command)({ ...this.at, Prefix: key, MaxKeys: 1 }));
+    const out = await this.s3.send(new (lazySdk.s3().ListObjectsV2Command)({ ...this.at, Prefix: key, MaxKeys: 1 }));
     return out.Contents?.[0]?.Key === key;
   }
 
@@ -216,7 +216,7 @@ export class BackupStore {
     try {
       const get = (range: boolean) =>
         this.s3.send(
-          new (s3Sdk().GetObjectCommand)({
+          new (lazySdk.s3().GetObjectCommand)({
             ...this.at,
             Key: LATEST_KEY,
             ...(range ? { Range: `bytes=0-${POINTER_MAX_BYTES}` } : {}),
@@ -251,7 +251,7 @@ export class BackupStore {
   /** Exists, lives in `region`, and we may reach it: checked for every region before any write. */
   async check(region: string): Promise<BucketCheck> {
     try {
-      const out = await this.s3.send(new (s3Sdk().HeadBucketCommand)({ ...this.at }));
+      const out = await this.s3.send(new (lazySdk.s3().HeadBucketCommand)({ ...this.at }));
       if (out.BucketRegion && out.BucketRegion !== region)
         return { kind: 'other-region', actualRegion: out.BucketRegion };
       return { kind: 'ok' };
@@ -273,7 +273,7 @@ export class BackupStore {
   async open(key: string): Promise<{ chunks: AsyncIterable<Uint8Array>; sha256Base64?: string }> {
     const out = await this.named(
       key,
-      this.s3.send(new (s3Sdk().GetObjectCommand)({ ...this.at, Key: key, ChecksumMode: 'ENABLED' })),
+      this.s3.send(new (lazySdk.s3().GetObjectCommand)({ ...this.at, Key: key, ChecksumMode: 'ENABLED' })),
     );
     return {
       chunks: out.Body as AsyncIterable<Uint8Array>,
@@ -296,12 +296,12 @@ export class BackupStore {
 
   /**
    * Backup objects of `env` (not latest.txt), newest first. With `since`, the listing starts at that
-   * day's prefix (keys begin with the date), so older days are not even listed.
+   * day's folder, so older days are not even listed.
    */
   async listBackups(env: string, options: { since?: Date } = {}): Promise<StoredObject[]> {
     const found: { object: StoredObject; parsed: NonNullable<ReturnType<typeof parseBackupObjectKey>> }[] = [];
-    const startAfter = options.since ? { StartAfter: options.since.toISOString().slice(0, 10) } : {};
-    for await (const page of s3Sdk().paginateListObjectsV2({ client: this.s3 }, { ...this.at, ...startAfter })) {
+    const startAfter = options.since ? { StartAfter: backupKeysStartAfter(options.since) } : {};
+    for await (const page of lazySdk.s3().paginateListObjectsV2({ client: this.s3 }, { ...this.at, ...startAfter })) {
       for (const object of page.Contents ?? []) {
         const parsed = object.Key ? parseBackupObjectKey(object.Key) : undefined;
         if (parsed?.env !== env || (options.since && parsed.takenAt < options.since)) continue;
