@@ -1,10 +1,12 @@
 import { compareNames } from '../contract';
 import { count } from '../count';
 import type { FieldChange } from '../history/diff';
+import type { ApplyResult } from '../restore/apply';
 import type { RestorePlan, SkipReason } from '../restore/plan';
 import type { DiffReport } from '../run/diffRun';
 import type { RunSummary } from '../run/events';
 import type { HistoryReport } from '../run/historyRun';
+import type { BackupListing } from '../run/listRun';
 import type { VerifyReport } from '../run/verifyRun';
 import { DURATION_UNITS } from './options';
 
@@ -69,6 +71,38 @@ export function formatVerifyFailures(report: VerifyReport, region: string): stri
       `${changed.length} changed${note}`
     );
   });
+}
+
+/** The one-line verdict that ends a verify's output. */
+export function formatVerifyVerdict(report: VerifyReport, problems: readonly string[]): string {
+  if (problems.length) return `FAILED: ${problems.join('; ')}`;
+  const extra = report.drift?.extra.length ? `, ${report.drift.extra.length} extra (not failing without --strict)` : '';
+  const checked = report.mode === 'metadata' ? "checks out in S3's record (not read)" : 'checks out';
+  const drift = report.drift ? `, no missing or changed parameter${extra}` : '';
+  return `OK: ${report.origin} ${checked}${drift}`;
+}
+
+/** A region's backups, newest first, as `list` shows them: * marks the one latest.txt points at. */
+export function formatListing(listing: BackupListing): string[] {
+  const lines = [`s3://${listing.bucket} (${count(listing.backups.length, 'backup')})`];
+  for (const row of listing.backups) {
+    const mark = row.key === listing.latest ? '*' : ' ';
+    const time = row.lastModified?.toISOString().replace('.000Z', 'Z') ?? '-';
+    const parameters = row.parameterCount === undefined ? '- parameters' : count(row.parameterCount, 'parameter');
+    lines.push(`${mark} ${row.key}  ${time}  ${formatBytes(row.size).padStart(10)}  ${parameters}`);
+  }
+  if (listing.latest && !listing.backups.some((r) => r.key === listing.latest))
+    lines.push(`! latest.txt points at ${listing.latest}, which is not in the bucket`);
+  return lines;
+}
+
+/** What a restore wrote, in one line: created, updated, skipped and failed. */
+export function formatApplied(applied: ApplyResult): string {
+  return (
+    `${applied.created.length} created, ${applied.updated.length} updated, ` +
+    `${count(applied.skipped.length, 'update')} skipped (no --overwrite), ` +
+    `${applied.failed.length} failed`
+  );
 }
 
 export function formatVerifyReport(report: VerifyReport): string[] {

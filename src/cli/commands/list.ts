@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { count } from '../../count';
 import { ExitCode } from '../../errors';
 import { runList } from '../../run/listRun';
 import type { CommandContext } from '../context';
-import { formatBytes } from '../format';
+import { formatListing } from '../format';
 import { addCommonOptions, type CommonOptions } from '../options';
 
 interface ListOptions extends CommonOptions {
@@ -28,16 +27,7 @@ export function registerList(program: Command, context: CommandContext): void {
         context.printJson(listing);
         return ExitCode.Ok;
       }
-      const lines = [`s3://${listing.bucket} (${count(listing.backups.length, 'backup')})`];
-      for (const row of listing.backups) {
-        const mark = row.key === listing.latest ? '*' : ' ';
-        const time = row.lastModified?.toISOString().replace('.000Z', 'Z') ?? '-';
-        const parameters = row.parameterCount === undefined ? '- parameters' : count(row.parameterCount, 'parameter');
-        lines.push(`${mark} ${row.key}  ${time}  ${formatBytes(row.size).padStart(10)}  ${parameters}`);
-      }
-      if (listing.latest && !listing.backups.some((r) => r.key === listing.latest))
-        lines.push(`! latest.txt points at ${listing.latest}, which is not in the bucket`);
-      context.print('backup-listed', lines);
+      context.print('backup-listed', formatListing(listing));
       return ExitCode.Ok;
     }),
   );

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { count } from '../../count';
 import { ExitCode, InterruptedError, RestoreFailedError, UsageError } from '../../errors';
 import type { RestorePlan } from '../../restore/plan';
 import { runRestore } from '../../run/restoreRun';
 import { validateRegion } from '../../ssm/selection';
 import type { CommandContext } from '../context';
-import { formatPlan } from '../format';
+import { formatApplied, formatPlan } from '../format';
 import { addCommonOptions, addSourceOption, type CommonOptions, checkWritable, integer } from '../options';
 import { parsePointInTime, parseSource } from '../sourceOption';
 
@@ -109,10 +108,7 @@ export function registerRestore(program: Command, context: CommandContext): void
         failed: applied.failed.length,
         notSent: applied.notSent.length,
       };
-      const line =
-        `${counts.created} created, ${counts.updated} updated, ` +
-        `${count(counts.skipped, 'update')} skipped (no --overwrite), ` +
-        `${counts.failed} failed`;
+      const line = formatApplied(applied);
       if (interrupted)
         logger.warn(
           { event: 'restore-interrupted', signal: interrupted, ...counts },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors';
 import { runVerify } from '../../run/verifyRun';
 import type { CommandContext } from '../context';
-import { formatVerifyFailures, formatVerifyReport } from '../format';
+import { formatVerifyFailures, formatVerifyReport, formatVerifyVerdict } from '../format';
 import { addCommonOptions, addSourceOption, type CommonOptions, duration } from '../options';
 import { parseSource } from '../sourceOption';
 
@@ -52,12 +52,7 @@ export function registerVerify(program: Command, context: CommandContext): void 
         maxAgeMs: options.maxAge,
       });
       const problems = formatVerifyFailures(report, session.region);
-      const extra = report.drift?.extra.length
-        ? `, ${report.drift.extra.length} extra (not failing without --strict)`
-        : '';
-      const checked = report.mode === 'metadata' ? "checks out in S3's record (not read)" : 'checks out';
-      const drift = report.drift ? `, no missing or changed parameter${extra}` : '';
-      const verdict = problems.length ? `FAILED: ${problems.join('; ')}` : `OK: ${report.origin} ${checked}${drift}`;
+      const verdict = formatVerifyVerdict(report, problems);
       // The details and the verdict go to one stream (stdout), as lines or as one JSON document.
       if (options.json) context.printJson({ verdict: problems.length ? 'failed' : 'ok', problems, ...report });
       else context.print('verify', [...formatVerifyReport(report), verdict]);

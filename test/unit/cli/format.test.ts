@@ -1,4 +1,11 @@
-import { formatDuration, formatRunSummary, formatVerifyFailures } from '../../../src/cli/format';
+import {
+  formatApplied,
+  formatDuration,
+  formatListing,
+  formatRunSummary,
+  formatVerifyFailures,
+  formatVerifyVerdict,
+} from '../../../src/cli/format';
 import { duration } from '../../../src/cli/options';
 import type { VerifyReport } from '../../../src/run/verifyRun';
 
@@ -81,5 +88,53 @@ describe('Function: formatRunSummary', () => {
       '  us-west-2: FAILED (AccessDeniedException: GetParameters failed)',
       '  us-east-1: not started (an earlier region failed)',
     ]);
+  });
+});
+
+describe('Function: formatListing', () => {
+  const backups = [
+    { key: '2026-11-29/b.json', size: 2048, lastModified: new Date('2026-11-29T13:00:00Z'), parameterCount: 3 },
+    { key: '2026-11-28/a.json', size: 10, parameterCount: 1 },
+  ];
+
+  it('marks the backup latest.txt points at, newest first, with size and count', () => {
+    expect(formatListing({ bucket: 'b', latest: '2026-11-29/b.json', backups })).toEqual([
+      's3://b (2 backups)',
+      '* 2026-11-29/b.json  2026-11-29T13:00:00Z     2.0 KiB  3 parameters',
+      '  2026-11-28/a.json  -        10 B  1 parameter',
+    ]);
+  });
+
+  it('says when latest.txt names an object the bucket does not hold', () => {
+    expect(formatListing({ bucket: 'b', latest: 'gone.json', backups: [] })).toEqual([
+      's3://b (0 backups)',
+      '! latest.txt points at gone.json, which is not in the bucket',
+    ]);
+  });
+});
+
+describe('Function: formatVerifyVerdict', () => {
+  const report = { mode: 'content', origin: 's3://b/k' } as VerifyReport;
+
+  it('names every problem when it fails', () => {
+    expect(formatVerifyVerdict(report, ['a', 'b'])).toBe('FAILED: a; b');
+  });
+
+  it('says what was checked, and the extra parameters that do not fail without --strict', () => {
+    expect(formatVerifyVerdict(report, [])).toBe('OK: s3://b/k checks out');
+    expect(formatVerifyVerdict({ ...report, mode: 'metadata' }, [])).toBe(
+      "OK: s3://b/k checks out in S3's record (not read)",
+    );
+    const drift = { missing: [], changed: [], extra: ['/x', '/y'] };
+    expect(formatVerifyVerdict({ ...report, drift }, [])).toBe(
+      'OK: s3://b/k checks out, no missing or changed parameter, 2 extra (not failing without --strict)',
+    );
+  });
+});
+
+describe('Function: formatApplied', () => {
+  it('counts what was written, skipped and failed', () => {
+    const applied = { created: ['a', 'b'], updated: ['c'], skipped: ['d'], failed: [], notSent: [] };
+    expect(formatApplied(applied)).toBe('2 created, 1 updated, 1 update skipped (no --overwrite), 0 failed');
   });
 });
