@@ -3,7 +3,7 @@ import { DUTIES, type Duty, partitionOf } from '../src/policy/duties';
 
 /** The stack's configuration, checked before any resource is declared (README, "The Pulumi stack"). */
 
-export type KmsConfig =
+type KmsConfig =
   /** SSE-S3 (AES256): anyone who may read the objects reads the secrets. Only with createKmsKeys: false. */
   | { kind: 'none' }
   /** One new customer-managed key per region (the default). */
@@ -29,7 +29,7 @@ export interface StackConfig {
 }
 
 /** Who the alarm topic notifies (an SNS subscription): `email`, `https`, `sqs`, `lambda`... */
-export interface AlarmSubscription {
+interface AlarmSubscription {
   protocol: string;
   endpoint: string;
 }

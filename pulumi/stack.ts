@@ -6,7 +6,7 @@ import type { StackConfig } from './config';
 import { bucketPolicyDocument, keyPolicyDocument } from './policy';
 
 /** Logical names of the single-region stack this one grew from; the default region keeps them via aliases. */
-export const LEGACY_NAMES = {
+const LEGACY_NAMES = {
   bucket: 'ssm-backup-bucket',
   publicAccessBlock: 'ssm-backup-bucket-pab',
   policy: 'ssm-backup-bucket-policy',
@@ -34,7 +34,7 @@ export interface RegionResources {
   freshnessAlarm: aws.cloudwatch.MetricAlarm;
 }
 
-export interface DutyResources {
+interface DutyResources {
   policy: aws.iam.Policy;
   role?: aws.iam.Role;
   attachment?: aws.iam.RolePolicyAttachment;
@@ -47,7 +47,7 @@ export interface BackupStack {
   duties: Record<Duty, DutyResources>;
 }
 
-export const kmsAliasName = (c: StackConfig) => backupKmsAliasName({ projectName: c.projectName, env: c.environment });
+const kmsAliasName = (c: StackConfig) => backupKmsAliasName({ projectName: c.projectName, env: c.environment });
 
 /** What the duties' policies are scoped to; `ssm-backup policy` builds the same from its options. */
 export function policyScope(config: StackConfig, accountId: string): PolicyScope {
@@ -61,7 +61,7 @@ export function policyScope(config: StackConfig, accountId: string): PolicyScope
   return { projectName: config.projectName, env: config.environment, accountId, regions: config.regions, backupKeys };
 }
 
-export const bucketName = (c: StackConfig, accountId: string, region: string) =>
+const bucketName = (c: StackConfig, accountId: string, region: string) =>
   backupBucketName({ projectName: c.projectName, env: c.environment, accountId, region });
 
 /**

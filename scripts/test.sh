@@ -13,13 +13,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 step "moto server (local virtual environment)"
-npx tsx -e "require('./scripts/lib/moto').ensureMotoInstalled(console.log)"
+npx tsx scripts/install-moto.ts
 
 step "format and lint (Biome), src/ lines at most 120 characters"
 npx biome ci --colors=off --error-on-warnings .
 # Biome wraps code but not string literals: the line limit on src/ is checked here.
 long=$(find src -name '*.ts' -exec awk 'length > 120 { print FILENAME ":" FNR }' {} +)
 if [ -n "$long" ]; then echo "lines over 120 characters:"; echo "$long"; exit 1; fi
+
+step "no unused file, export or dependency (knip)"
+npx knip --no-progress
 
 step "typecheck and build"
 npx tsc --noEmit -p tsconfig.json

@@ -5,9 +5,9 @@
  */
 
 /** `--env`: letters, digits, `_`, `.` and `-`. */
-export const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]+$/;
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]+$/;
 /** An AWS region name such as `us-west-2` or `ap-northeast-1`. */
-export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** A KMS ARN, of a key or an alias, in any partition: `arn:aws:kms:REGION:ACCOUNT:key/ID`. */
 const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(.+)$/;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /** This checkout's CLI; SSM_BACKUP_CLI points the benchmark at another one (a before/after comparison). */
-export const CLI = process.env.SSM_BACKUP_CLI ?? resolve(__dirname, '..', '..', 'bin', 'ssm-backup.js');
+const CLI = process.env.SSM_BACKUP_CLI ?? resolve(__dirname, '..', '..', 'bin', 'ssm-backup.js');
 
 export interface CliResult {
   code: number;

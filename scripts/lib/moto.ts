@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** moto server, installed into the repository's own virtual environment on first use. */
-export const MOTO_VERSION = '5.2.5';
+const MOTO_VERSION = '5.2.5';
 const ROOT = resolve(__dirname, '..', '..');
 const VENV = join(ROOT, '.venv');
 const MOTO_SERVER = join(VENV, 'bin', 'moto_server');

@@ -65,7 +65,7 @@ export function s3Client(endpoint: string, region: string, account?: string): S3
   );
 }
 
-export function kmsClient(endpoint: string, region: string, account?: string): KMSClient {
+function kmsClient(endpoint: string, region: string, account?: string): KMSClient {
   return inAccount(new KMSClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 10 }), account);
 }
 

@@ -1,5 +1,5 @@
 /** One operation's figures for the summary: what was sent, throttled, retried, and the rate learned. */
-export interface OperationCounts {
+interface OperationCounts {
   calls: number;
   throttled: number;
   retries: number;

@@ -2,7 +2,7 @@ import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isRegionName } from '../contract';
 import { ConfigurationError } from '../errors';
 
-export type HomeRegionSource = '--home-region' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | `profile ${string}`;
+type HomeRegionSource = '--home-region' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | `profile ${string}`;
 
 export interface HomeRegion {
   region: string;

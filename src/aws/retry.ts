@@ -31,7 +31,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 10, baseDelayMs: 100
  * Nothing listening, or a name that does not resolve: a few quick attempts (a blip while a proxy
  * restarts), then give up, well under 5 s in all, instead of a minute of backoff.
  */
-export const CONNECT_FAILURE_POLICY: RetryPolicy = { retries: 2, baseDelayMs: 250, maxDelayMs: 1_000 };
+const CONNECT_FAILURE_POLICY: RetryPolicy = { retries: 2, baseDelayMs: 250, maxDelayMs: 1_000 };
 
 /**
  * Whether any request of the run has had an answer (any HTTP status). Until one has, an endpoint whose
@@ -46,7 +46,7 @@ export class Liveness {
 }
 
 /** How long a run waits on an endpoint that has never answered before it gives up. */
-export const DEAD_ENDPOINT_MS = 120_000;
+const DEAD_ENDPOINT_MS = 120_000;
 
 export interface RetryEvent {
   operation: string;

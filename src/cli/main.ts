@@ -121,7 +121,7 @@ export async function main(
  * With a default command, commander hands an unknown word to `backup` as an argument; a typo in a
  * command name (`bakup`) should say so and suggest the nearest command instead.
  */
-export function unknownCommand(program: Command, word: string | undefined): string | undefined {
+function unknownCommand(program: Command, word: string | undefined): string | undefined {
   if (!word || word.startsWith('-')) return undefined;
   const names = [...program.commands.map((c) => c.name()), 'help'];
   if (names.includes(word)) return undefined;

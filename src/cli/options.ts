@@ -73,7 +73,7 @@ export function addSourceOption(command: Command): Command {
 }
 
 export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_MAX_RPS = 20;
+const DEFAULT_MAX_RPS = 20;
 
 /** How a command uses regions: backs them up, prints the list, or works in one. */
 export type RegionUse = 'backup' | 'print' | 'single' | 'policy';

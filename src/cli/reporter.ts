@@ -190,7 +190,7 @@ export function createReporter(logger: Logger, progressIntervalMs = 2_000): (eve
   };
 }
 
-export function logRegionSummary(logger: Logger, s: RegionSummary): void {
+function logRegionSummary(logger: Logger, s: RegionSummary): void {
   const fields = { event: 'region-summary', ...s };
   const calls =
     'api' in s ? `, ${count(s.api.total, 'API call')} (${count(s.api.totalRetries, 'retry', 'retries')})` : '';

@@ -59,7 +59,7 @@ const DESTRUCTIVE_S3_ACTIONS = [
 ];
 
 /** IAM's limit on a managed policy, white space not counted. */
-export const MANAGED_POLICY_MAX_CHARS = 6144;
+const MANAGED_POLICY_MAX_CHARS = 6144;
 
 export function dutyPolicy(duty: Duty, scope: PolicyScope): PolicyDocument {
   const statements = { backup: backupStatements, restore: restoreStatements, audit: auditStatements }[duty](
@@ -291,7 +291,7 @@ export function partitionOf(region: string): Partition {
  * The one partition of a set of regions (`aws` for none). A policy or stack cannot span partitions
  * (each has its own accounts and ARNs), so a mix is a configuration error.
  */
-export function partitionOfRegions(regions: readonly string[]): Partition {
+function partitionOfRegions(regions: readonly string[]): Partition {
   const found = [...new Set(regions.map((r) => partitionOf(r).name))];
   if (found.length > 1)
     throw new ConfigurationError(

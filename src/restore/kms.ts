@@ -10,7 +10,7 @@ export type KeyChoice =
   | { kind: 'kept'; keyId?: string }
   | { kind: 'replaced'; from: string; keyId?: string; reason: string };
 
-export const DEFAULT_SSM_KEY = 'alias/aws/ssm';
+const DEFAULT_SSM_KEY = 'alias/aws/ssm';
 
 export function chooseKey(args: {
   keyId?: string;

@@ -4,7 +4,7 @@ import { type Difference, differences } from './compare';
 import { chooseKey, type KeyChoice } from './kms';
 
 /** What a live parameter looked like when the plan was made: enough to notice it moved, never its value. */
-export interface LiveStamp {
+interface LiveStamp {
   version?: number;
   lastModified?: string;
 }
@@ -19,7 +19,7 @@ export type PlanEntry =
   | { action: 'unchanged'; name: string; live: LiveStamp }
   | { action: 'skipped'; name: string; reason: SkipReason };
 
-export type PlanAction = PlanEntry['action'];
+type PlanAction = PlanEntry['action'];
 
 export interface RestorePlan {
   environment: string;

@@ -19,7 +19,7 @@ export interface DiffInput {
   hasher: ValueHasher;
 }
 
-export interface DiffSide {
+interface DiffSide {
   origin: string;
   /** When the backup was taken (ISO-8601), or when live SSM was read. */
   takenAt: string;

@@ -40,7 +40,7 @@ export type RunEvent =
 
 export type RunListener = (event: RunEvent) => void;
 
-export interface ApiCounts extends CallCounts {
+interface ApiCounts extends CallCounts {
   /** ceil(N/10) GetParameters calls for the N captured; listing pages depend on all parameters in the region. */
   minimumFetchCalls?: number;
   listPages?: number;
@@ -89,8 +89,6 @@ export type RegionSummary =
     }
   | { status: 'interrupted'; region: string; bucket: string; durationMs: number; api: ApiCounts; signal: string }
   | { status: 'not-started'; region: string; bucket?: string; reason: string };
-
-export type RegionStatus = RegionSummary['status'];
 
 export interface RunSummary {
   tool: { name: string; version: string };

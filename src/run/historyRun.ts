@@ -12,7 +12,7 @@ export interface HistoryInput {
 }
 
 /** One backup in which the parameter exists: when, which version, and what differs from the line before. */
-export interface HistoryLine {
+interface HistoryLine {
   key: string;
   takenAt: string;
   version?: number;

@@ -12,7 +12,7 @@ import { belongsToEnvironment, compareNames, FETCH_BATCH_SIZE, LIST_PAGE_SIZE } 
 import type { BackedUpParameter } from '../types';
 
 /** What became of one listed name. */
-export type FetchOutcome =
+type FetchOutcome =
   | { kind: 'captured'; parameter: BackedUpParameter }
   | { kind: 'vanished'; name: string }
   | { kind: 'undecryptable'; name: string; code: string };

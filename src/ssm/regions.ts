@@ -20,7 +20,7 @@ export function parseRegionList(value: string, source: string): string[] {
 
 export type RegionSource = 'option' | 'ssm' | 'home-region';
 
-export const NO_HOME_REGION =
+const NO_HOME_REGION =
   'no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile (aws ' +
   'configure set region REGION)';
 
