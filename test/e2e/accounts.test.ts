@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type Moto, startMoto } from '../../scripts/lib/moto';
 import {
   deployStack,
-  localEnv,
   putParameters,
   realisticParameters,
   type SeedParameter,
   ssmClient,
 } from '../../scripts/lib/world';
-import { CliSession, leakedSecrets, readObject } from './support';
+import { motoFile, readObject } from './support';
 
 /**
  * Several accounts, each backed up under its own role (issue #21): moto answers AssumeRole with
@@ -25,29 +23,22 @@ const TARGETS = [
   { env: 'prod', account: '333333333333' },
 ];
 const role = (account: string, env: string) => `arn:aws:iam::${account}:role/jenkins-infra-ssm-backup-${env}-backup`;
-let moto: Moto;
 const buckets = new Map<string, Record<string, string>>();
 const seeded = new Map<string, SeedParameter[]>();
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGIONS[0]! }));
+const e2e = motoFile({ AWS_REGION: REGIONS[0]! });
+const { session } = e2e;
 
 beforeAll(async () => {
-  moto = await startMoto();
   for (const { env, account } of TARGETS) {
-    const deployed = await deployStack(moto.endpoint, { env, regions: REGIONS, account });
+    const deployed = await deployStack(e2e.endpoint, { env, regions: REGIONS, account });
     buckets.set(account, deployed.buckets);
     for (const region of REGIONS) {
       const set = realisticParameters(env, region, 6);
-      await putParameters(moto.endpoint, region, set, 8, account);
+      await putParameters(e2e.endpoint, region, set, 8, account);
       seeded.set(`${account} ${region}`, set);
-      for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+      e2e.remember(set);
     }
   }
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
 });
 
 it.each(TARGETS)(
@@ -72,7 +63,7 @@ it.each(TARGETS)(
     for (const [i, region] of REGIONS.entries()) {
       const r = summary.regions[i];
       expect(r).toMatchObject({ status: 'ok', region, bucket: buckets.get(account)![region] });
-      const doc = JSON.parse(await readObject(moto.endpoint, region, r.bucket, r.key, account));
+      const doc = JSON.parse(await readObject(e2e.endpoint, region, r.bucket, r.key, account));
       expect(doc.account_id).toBe(account);
       const names = doc.parameters.map((p: { Name: string }) => p.Name).filter((n: string) => !n.includes('/backup/'));
       expect(names.sort()).toEqual(
@@ -135,7 +126,7 @@ it('a target whose region fails (no bucket there) fails alone; the next target b
 
 it("a bucket key naming another account's bucket is refused before any write (exit 2)", async () => {
   const key = '/jenkins/staging/backup/us-west-2/s3-bucket-name';
-  const ssm = ssmClient(moto.endpoint, 'us-west-2', '222222222222');
+  const ssm = ssmClient(e2e.endpoint, 'us-west-2', '222222222222');
   // staging's key in account 222 now names account 333's bucket (a same-named bucket elsewhere).
   const foreign = buckets.get('333333333333')!['us-west-2']!.replace('-prod-', '-staging-');
   await ssm.send(new PutParameterCommand({ Name: key, Type: 'String', Value: foreign, Overwrite: true }));

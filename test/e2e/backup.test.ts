@@ -1,22 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { startFaultProxy } from '../../scripts/lib/faultProxy';
-import { type Moto, startMoto } from '../../scripts/lib/moto';
-import { deployStack, localEnv, putParameters, realisticParameters, type SeedParameter } from '../../scripts/lib/world';
-import { CliSession, leakedSecrets, listKeys, readObject } from './support';
+import { deployStack, putParameters, realisticParameters, type SeedParameter } from '../../scripts/lib/world';
+import { leakedSecrets, listKeys, motoFile, readObject } from './support';
 
 jest.setTimeout(120_000);
 
 const REGIONS = ['ap-northeast-1', 'us-west-2'];
-let moto: Moto;
 let buckets: Record<string, string>;
 const seeded = new Map<string, SeedParameter[]>();
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint));
+const e2e = motoFile();
+const { session, secrets } = e2e;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  ({ buckets } = await deployStack(moto.endpoint, { env: 'dev', regions: REGIONS }));
-  await deployStack(moto.endpoint, { env: 'qa', regions: ['us-west-2'] });
+  ({ buckets } = await deployStack(e2e.endpoint, { env: 'dev', regions: REGIONS }));
+  await deployStack(e2e.endpoint, { env: 'qa', regions: ['us-west-2'] });
   for (const [i, region] of REGIONS.entries()) {
     const dev = realisticParameters('dev', region, 30 + i * 7);
     // Other environments' parameters whose names contain the word "dev" must stay out.
@@ -26,14 +23,10 @@ beforeAll(async () => {
       { Name: `/jenkins/develop/${region}/x`, Type: 'SecureString', Value: 'not-dev-either' },
       { Name: `/jenkins/prod/dev-notes-${region}`, Type: 'String', Value: 'prod-notes' },
     ];
-    await putParameters(moto.endpoint, region, [...dev, ...others]);
+    await putParameters(e2e.endpoint, region, [...dev, ...others]);
     seeded.set(region, dev);
-    for (const p of [...dev, ...others]) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+    e2e.remember([...dev, ...others]);
   }
-});
-
-afterAll(async () => {
-  await moto?.stop();
 });
 
 /** The backed-up set of a region must be exactly what was seeded for dev there. */
@@ -75,12 +68,12 @@ describe('ssm-backup backup (built CLI against moto)', () => {
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
     expect(summary.status).toBe('ok');
     for (const region of REGIONS) {
-      const keys = await listKeys(moto.endpoint, region, buckets[region]!);
+      const keys = await listKeys(e2e.endpoint, region, buckets[region]!);
       const backupKeys = keys.filter((k) => k.endsWith('.json'));
       expect(backupKeys).toHaveLength(1);
       expect(backupKeys[0]).toMatch(/^\d{4}-\d{2}-\d{2}\/ssm-backup-dev-\d{8}_\d{6}-[0-9a-f]{8}\.json$/);
-      expect(await readObject(moto.endpoint, region, buckets[region]!, 'latest.txt')).toBe(backupKeys[0]);
-      expectExactly(await readObject(moto.endpoint, region, buckets[region]!, backupKeys[0]!), region);
+      expect(await readObject(e2e.endpoint, region, buckets[region]!, 'latest.txt')).toBe(backupKeys[0]);
+      expectExactly(await readObject(e2e.endpoint, region, buckets[region]!, backupKeys[0]!), region);
       const regionSummary = summary.regions.find((r: { region: string }) => r.region === region);
       expect(regionSummary).toMatchObject({ status: 'ok', bucket: buckets[region], key: backupKeys[0] });
       // One call reads the stack's keys (bucket, KMS key); the rest fetch, ten names each.
@@ -89,7 +82,7 @@ describe('ssm-backup backup (built CLI against moto)', () => {
   });
 
   it('dry run fetches everything but uploads nothing', async () => {
-    const before = await Promise.all(REGIONS.map((r) => listKeys(moto.endpoint, r, buckets[r]!)));
+    const before = await Promise.all(REGIONS.map((r) => listKeys(e2e.endpoint, r, buckets[r]!)));
     const result = await session.run(['--env', 'dev', '--dry-run', '--log-level', 'debug']);
     expect(result.code).toBe(0);
     for (const region of REGIONS) {
@@ -99,7 +92,7 @@ describe('ssm-backup backup (built CLI against moto)', () => {
         ),
       );
     }
-    const after = await Promise.all(REGIONS.map((r) => listKeys(moto.endpoint, r, buckets[r]!)));
+    const after = await Promise.all(REGIONS.map((r) => listKeys(e2e.endpoint, r, buckets[r]!)));
     expect(after).toEqual(before);
   });
 
@@ -114,10 +107,10 @@ describe('ssm-backup backup (built CLI against moto)', () => {
   describe('bad input: exit code, a message naming the problem, nothing uploaded', () => {
     let before: string[][];
     beforeAll(async () => {
-      before = await Promise.all(REGIONS.map((r) => listKeys(moto.endpoint, r, buckets[r]!)));
+      before = await Promise.all(REGIONS.map((r) => listKeys(e2e.endpoint, r, buckets[r]!)));
     });
     afterAll(async () => {
-      expect(await Promise.all(REGIONS.map((r) => listKeys(moto.endpoint, r, buckets[r]!)))).toEqual(before);
+      expect(await Promise.all(REGIONS.map((r) => listKeys(e2e.endpoint, r, buckets[r]!)))).toEqual(before);
     });
 
     it.each([
@@ -154,7 +147,7 @@ describe('ssm-backup backup (built CLI against moto)', () => {
   });
 
   it('is complete when 30% of SSM calls are throttled (fault-injecting proxy)', async () => {
-    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0.3, seed: 7 });
+    const proxy = await startFaultProxy({ target: e2e.endpoint, throttleRate: 0.3, seed: 7 });
     try {
       const summaryFile = session.summaryPath('throttled');
       const result = await session.run(
@@ -171,7 +164,7 @@ describe('ssm-backup backup (built CLI against moto)', () => {
       expect(retries).toBe(proxy.stats.throttled);
       for (const region of REGIONS) {
         const key = summary.regions.find((r: { region: string }) => r.region === region).key;
-        expectExactly(await readObject(moto.endpoint, region, buckets[region]!, key), region);
+        expectExactly(await readObject(e2e.endpoint, region, buckets[region]!, key), region);
       }
       // JSON logs are one object per line.
       for (const line of result.stderr.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
@@ -184,7 +177,7 @@ describe('ssm-backup backup (built CLI against moto)', () => {
     const region = 'us-west-2';
     // The service reports the first name of the first fetch batch as InvalidParameters, as it does
     // for a parameter deleted since it was listed (deleting it in moto would shift moto's offsets).
-    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0 });
+    const proxy = await startFaultProxy({ target: e2e.endpoint, throttleRate: 0 });
     let victim: string | undefined;
     proxy.rewrite = (amzTarget, request, answer) => {
       if (amzTarget !== 'AmazonSSM.GetParameters' || victim) return answer;
@@ -208,11 +201,11 @@ describe('ssm-backup backup (built CLI against moto)', () => {
       expect(result.stderr).toContain(victim!);
       const summary = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
       expect(summary).toMatchObject({ status: 'ok', vanished: [victim] });
-      const doc = JSON.parse(await readObject(moto.endpoint, region, buckets[region]!, summary.key));
+      const doc = JSON.parse(await readObject(e2e.endpoint, region, buckets[region]!, summary.key));
       expect(doc.parameters.map((p: { Name: string }) => p.Name)).not.toContain(victim);
       expect(doc.parameter_count).toBe(summary.parameterCount);
       expect(summary.parameterCount).toBe(summary.listed - 1);
-      expect(await readObject(moto.endpoint, region, buckets[region]!, 'latest.txt')).toBe(summary.key);
+      expect(await readObject(e2e.endpoint, region, buckets[region]!, 'latest.txt')).toBe(summary.key);
     } finally {
       await proxy.close();
     }

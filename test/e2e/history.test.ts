@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type Moto, startMoto } from '../../scripts/lib/moto';
 import {
   bucketName,
   deployStack,
-  localEnv,
   putParameters,
   type SeedParameter,
   secretValue,
@@ -12,7 +10,7 @@ import {
   ssmClient,
 } from '../../scripts/lib/world';
 import { parseBackupObjectKey } from '../../src/contract';
-import { CliSession, leakedSecrets, readObject } from './support';
+import { leakedSecrets, motoFile, readObject } from './support';
 
 /**
  * "What changed last night?" and "what did it look like last Tuesday?": three backups with changes
@@ -21,16 +19,15 @@ import { CliSession, leakedSecrets, readObject } from './support';
 jest.setTimeout(180_000);
 
 const REGION = 'us-west-2';
-let moto: Moto;
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGION }));
+const e2e = motoFile({ AWS_REGION: REGION });
+const { session, secrets } = e2e;
 const keys: string[] = [];
 const name = (n: string) => `/svc/dev/${REGION}/${n}`;
 const edited = name('p01');
 
 async function put(parameter: SeedParameter): Promise<void> {
   if (parameter.Value.startsWith('SECRET-')) secrets.add(parameter.Value);
-  await ssmClient(moto.endpoint, REGION).send(new PutParameterCommand({ ...parameter, Overwrite: true }));
+  await ssmClient(e2e.endpoint, REGION).send(new PutParameterCommand({ ...parameter, Overwrite: true }));
 }
 
 async function backup(): Promise<string> {
@@ -45,15 +42,14 @@ async function backup(): Promise<string> {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
-  await deployStack(moto.endpoint, { env: 'dev', regions: [REGION] });
+  await deployStack(e2e.endpoint, { env: 'dev', regions: [REGION] });
   const set: SeedParameter[] = Array.from({ length: 12 }, (_, i) => ({
     Name: name(`p${String(i).padStart(2, '0')}`),
     Type: i % 2 ? 'SecureString' : 'String',
     Value: secretValue(`h${i}`),
     Description: `setting ${i}`,
   }));
-  await putParameters(moto.endpoint, REGION, set);
+  await putParameters(e2e.endpoint, REGION, set);
   for (const p of set) secrets.add(p.Value);
   await backup();
   // Night 1 -> 2: a value and a description change, one parameter is deleted.
@@ -61,19 +57,15 @@ beforeAll(async () => {
   await put({
     Name: name('p02'),
     Type: 'String',
-    Value: (await snapshot(moto.endpoint, REGION, 'dev')).get(name('p02'))!.Value,
+    Value: (await snapshot(e2e.endpoint, REGION, 'dev')).get(name('p02'))!.Value,
     Description: 'reworded',
   });
-  await ssmClient(moto.endpoint, REGION).send(new DeleteParameterCommand({ Name: name('p03') }));
+  await ssmClient(e2e.endpoint, REGION).send(new DeleteParameterCommand({ Name: name('p03') }));
   await backup();
   // Night 2 -> 3: one parameter added, the same one edited again.
   await put({ Name: name('added'), Type: 'String', Value: secretValue('added') });
   await put({ Name: edited, Type: 'SecureString', Value: secretValue('h1-third'), Description: 'setting 1' });
   await backup();
-});
-
-afterAll(async () => {
-  await moto?.stop();
 });
 
 function lines(stdout: string, kind: string): string[] {
@@ -207,7 +199,7 @@ describe('ssm-backup restore --at', () => {
     expect(result.stdout).toContain(`restore plan: s3://`);
     expect(result.stdout).toContain(keys[1]!);
     expect(result.stderr).toContain(`the newest backup at or before ${second}`);
-    const now = await snapshot(moto.endpoint, REGION, 'dev');
+    const now = await snapshot(e2e.endpoint, REGION, 'dev');
     expect(now.get(edited)!.Value).toBe(secondState.get(edited)!.Value);
     expect(now.get(name('p04'))!.Value).toBe(secondState.get(name('p04'))!.Value);
     // Restore does not delete: the parameter added after the second backup stays, as EXTRA.
@@ -222,6 +214,5 @@ it('never prints or writes a seeded value', () => {
 
 /** The parameters a stored backup holds, read straight from S3 (no runner code). */
 async function snapshotOf(key: string): Promise<{ Name: string; Value: string }[]> {
-  return JSON.parse(await readObject(moto.endpoint, REGION, bucketName('jenkins-infra', 'dev', REGION), key))
-    .parameters;
+  return JSON.parse(await readObject(e2e.endpoint, REGION, bucketName('jenkins-infra', 'dev', REGION), key)).parameters;
 }

@@ -4,17 +4,9 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParametersByPathCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { startFaultProxy } from '../../scripts/lib/faultProxy';
-import { type Moto, startMoto } from '../../scripts/lib/moto';
-import {
-  deployStack,
-  localEnv,
-  putParameters,
-  realisticParameters,
-  s3Client,
-  ssmClient,
-} from '../../scripts/lib/world';
+import { deployStack, putParameters, realisticParameters, s3Client, ssmClient } from '../../scripts/lib/world';
 import { ssmKeys } from '../../src/contract';
-import { CliSession, leakedSecrets, listKeys, readObject } from './support';
+import { listKeys, motoFile, readObject } from './support';
 
 /**
  * What an attacker or a tired operator feeds the CLI (issue #20): blank options, a latest.txt in any
@@ -24,15 +16,14 @@ import { CliSession, leakedSecrets, listKeys, readObject } from './support';
 jest.setTimeout(180_000);
 
 const REGION = 'us-west-2';
-let moto: Moto;
 let buckets: Record<'dev' | 'prod', string>;
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGION }));
+const e2e = motoFile({ AWS_REGION: REGION });
+const { session } = e2e;
 
 async function seed(env: string, count: number): Promise<void> {
   const set = realisticParameters(env, REGION, count);
-  await putParameters(moto.endpoint, REGION, set);
-  for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+  await putParameters(e2e.endpoint, REGION, set);
+  e2e.remember(set);
 }
 
 async function backup(...extra: string[]) {
@@ -42,35 +33,25 @@ async function backup(...extra: string[]) {
   return { ...result, summary, region: summary?.regions[0] };
 }
 
-const latest = () => readObject(moto.endpoint, REGION, buckets.dev, 'latest.txt');
+const latest = () => readObject(e2e.endpoint, REGION, buckets.dev, 'latest.txt');
 const putLatest = (body: string) =>
-  s3Client(moto.endpoint, REGION).send(
+  s3Client(e2e.endpoint, REGION).send(
     new PutObjectCommand({ Bucket: buckets.dev, Key: 'latest.txt', Body: body, ServerSideEncryption: 'AES256' }),
   );
 
 beforeAll(async () => {
-  moto = await startMoto();
-  const dev = await deployStack(moto.endpoint, { env: 'dev', regions: [REGION] });
-  const prod = await deployStack(moto.endpoint, { env: 'prod', regions: [REGION] });
+  const dev = await deployStack(e2e.endpoint, { env: 'dev', regions: [REGION] });
+  const prod = await deployStack(e2e.endpoint, { env: 'prod', regions: [REGION] });
   buckets = { dev: dev.buckets[REGION]!, prod: prod.buckets[REGION]! };
   await seed('dev', 30);
   await seed('prod', 5);
   expect((await backup()).code).toBe(0);
 });
 
-afterAll(async () => {
-  await moto?.stop();
-});
-
-afterAll(() => {
-  // Nothing any run printed or wrote holds a seeded value.
-  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
-});
-
 describe('1. an empty option value is never "not given"', () => {
   it('restore --at "" --apply --overwrite writes nothing (exit 2, naming --at)', async () => {
     const name = '/jenkins/dev/hostile/changed';
-    const ssm = ssmClient(moto.endpoint, REGION);
+    const ssm = ssmClient(e2e.endpoint, REGION);
     await ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: 'after-backup', Overwrite: true }));
     const result = await session.run([
       'restore',
@@ -97,11 +78,11 @@ describe('1. an empty option value is never "not given"', () => {
     [['--env', 'dev', '--kms-key-id', '']],
     [['diff', '--env', 'dev', '--region', REGION, '--from', '']],
   ])('%p is exit 2 and nothing is uploaded', async (args) => {
-    const before = await listKeys(moto.endpoint, REGION, buckets.dev);
+    const before = await listKeys(e2e.endpoint, REGION, buckets.dev);
     const result = await session.run(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/must not be empty|has an empty item/);
-    expect(await listKeys(moto.endpoint, REGION, buckets.dev)).toEqual(before);
+    expect(await listKeys(e2e.endpoint, REGION, buckets.dev)).toEqual(before);
   });
 });
 
@@ -139,15 +120,15 @@ describe('2. latest.txt in any state is repaired by the next good backup', () =>
 
 describe("3. one environment never writes into another's bucket", () => {
   it("dev's bucket key holding prod's bucket name: exit 2 before any write", async () => {
-    const ssm = ssmClient(moto.endpoint, REGION);
+    const ssm = ssmClient(e2e.endpoint, REGION);
     const key = ssmKeys.regionBucket('dev', REGION);
     await ssm.send(new PutParameterCommand({ Name: key, Type: 'String', Value: buckets.prod, Overwrite: true }));
     try {
-      const prodBefore = await listKeys(moto.endpoint, REGION, buckets.prod);
+      const prodBefore = await listKeys(e2e.endpoint, REGION, buckets.prod);
       const result = await session.run(['--env', 'dev', '--region', REGION]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`holds '${buckets.prod}', the bucket of environment 'prod', not 'dev'`);
-      expect(await listKeys(moto.endpoint, REGION, buckets.prod)).toEqual(prodBefore);
+      expect(await listKeys(e2e.endpoint, REGION, buckets.prod)).toEqual(prodBefore);
     } finally {
       await ssm.send(new PutParameterCommand({ Name: key, Type: 'String', Value: buckets.dev, Overwrite: true }));
     }
@@ -156,7 +137,7 @@ describe("3. one environment never writes into another's bucket", () => {
 
 describe('every S3 call names the bucket owner (moto does not enforce it: a recording proxy checks it is sent)', () => {
   it('backup, list, verify and restore: ExpectedBucketOwner is the account on every S3 request', async () => {
-    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0 });
+    const proxy = await startFaultProxy({ target: e2e.endpoint, throttleRate: 0 });
     const s3Requests: { method: string; path: string; owner: unknown }[] = [];
     proxy.beforeForward = async (target, _body, { method, path, headers }) => {
       // S3 is path-style here: its requests are the ones under a bucket's path (CloudWatch and STS post to /).
@@ -184,7 +165,7 @@ describe('every S3 call names the bucket owner (moto does not enforce it: a reco
 describe('4. an interrupted restore --apply', () => {
   it('SIGTERM: no more writes, those in flight counted by their answers, the rest not sent, exit 143', async () => {
     const names = Array.from({ length: 12 }, (_, i) => `/jenkins/dev/interrupted/p${String(i).padStart(2, '0')}`);
-    const ssm = ssmClient(moto.endpoint, REGION);
+    const ssm = ssmClient(e2e.endpoint, REGION);
     for (const name of names) await ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: 'v' }));
     const taken = await backup();
     expect(taken.code).toBe(0);
@@ -280,7 +261,7 @@ describe('8. messages that say what happened', () => {
     expect(typo.stderr).toMatch(/no backup in s3:\/\/.* holds \/jenkins\/dev\/no-such .*check the name/);
 
     const name = '/jenkins/dev/short-lived';
-    const ssm = ssmClient(moto.endpoint, REGION);
+    const ssm = ssmClient(e2e.endpoint, REGION);
     await ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: 'v' }));
     expect((await backup()).code).toBe(0);
     await ssm.send(new DeleteParameterCommand({ Name: name }));

@@ -9,10 +9,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { type Moto, startMoto } from '../../scripts/lib/moto';
-import { ACCOUNT_ID, deployStack, localEnv, putParameters, realisticParameters } from '../../scripts/lib/world';
+import { ACCOUNT_ID, deployStack, putParameters, realisticParameters } from '../../scripts/lib/world';
 import type { Duty, PolicyDocument } from '../../src/policy/duties';
-import { CliSession, leakedSecrets } from './support';
+import { leakedSecrets, motoFile } from './support';
 
 /**
  * The three duties on moto with IAM enforcement, each an IAM user holding exactly the policy that
@@ -34,13 +33,12 @@ jest.setTimeout(120_000);
 
 const REGIONS = ['ap-northeast-1', 'us-west-2'];
 const REGION = 'us-west-2';
-let moto: Moto;
 let buckets: Record<string, string>;
 let kmsKeys: Record<string, string>;
-const secrets = new Set<string>();
 const keys: Partial<Record<Duty | 'admin', { id: string; secret: string }>> = {};
 const printed: Partial<Record<Duty, PolicyDocument>> = {};
-const session = new CliSession(() => localEnv(moto.endpoint));
+const e2e = motoFile();
+const { session, secrets } = e2e;
 
 const asUser = (who: Duty | 'admin') => ({
   AWS_ACCESS_KEY_ID: keys[who]!.id,
@@ -48,11 +46,11 @@ const asUser = (who: Duty | 'admin') => ({
 });
 const credentials = (who: Duty | 'admin') => ({ accessKeyId: keys[who]!.id, secretAccessKey: keys[who]!.secret });
 const ssmAs = (who: Duty | 'admin') =>
-  new SSMClient({ region: REGION, endpoint: moto.endpoint, credentials: credentials(who), maxAttempts: 1 });
+  new SSMClient({ region: REGION, endpoint: e2e.endpoint, credentials: credentials(who), maxAttempts: 1 });
 const s3As = (who: Duty | 'admin') =>
   new S3Client({
     region: REGION,
-    endpoint: moto.endpoint,
+    endpoint: e2e.endpoint,
     credentials: credentials(who),
     forcePathStyle: true,
     maxAttempts: 1,
@@ -82,16 +80,15 @@ async function deniedCode(call: () => Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
-  ({ buckets, kmsKeys } = await deployStack(moto.endpoint, { env: 'dev', regions: REGIONS, kms: true }));
+  ({ buckets, kmsKeys } = await deployStack(e2e.endpoint, { env: 'dev', regions: REGIONS, kms: true }));
   for (const region of REGIONS) {
     const set = realisticParameters('dev', region, 12);
-    await putParameters(moto.endpoint, region, set);
-    for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+    await putParameters(e2e.endpoint, region, set);
+    e2e.remember(set);
   }
   const iam = new IAMClient({
     region: 'us-east-1',
-    endpoint: moto.endpoint,
+    endpoint: e2e.endpoint,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
   const user = async (name: Duty | 'admin', attach: (userName: string) => Promise<void>) => {
@@ -146,12 +143,8 @@ beforeAll(async () => {
     });
   }
   // From here on moto checks every request against the caller's IAM policies.
-  const switched = await fetch(`${moto.endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+  const switched = await fetch(`${e2e.endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
   expect(switched.ok).toBe(true);
-});
-
-afterAll(async () => {
-  await moto?.stop();
 });
 
 describe('IAM duties on moto with enforcement (built CLI, users holding the printed policies)', () => {

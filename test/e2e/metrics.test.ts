@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { CloudWatchClient, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type Moto, startMoto } from '../../scripts/lib/moto';
-import {
-  deployStack,
-  localEnv,
-  putParameters,
-  realisticParameters,
-  ssmClient,
-  TEST_CREDENTIALS,
-} from '../../scripts/lib/world';
+import { deployStack, putParameters, realisticParameters, ssmClient, TEST_CREDENTIALS } from '../../scripts/lib/world';
 import { backupMetrics, ssmKeys } from '../../src/contract';
-import { CliSession, leakedSecrets } from './support';
+import { motoFile } from './support';
 
 /**
  * The freshness alarm's input (issue #22): a good backup leaves its metrics in CloudWatch (moto), per
@@ -20,11 +12,10 @@ import { CliSession, leakedSecrets } from './support';
 jest.setTimeout(120_000);
 
 const REGION = 'us-west-2';
-let moto: Moto;
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGION }));
+const e2e = motoFile({ AWS_REGION: REGION });
+const { session } = e2e;
 const cloudwatch = () =>
-  new CloudWatchClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
+  new CloudWatchClient({ region: REGION, endpoint: e2e.endpoint, credentials: TEST_CREDENTIALS });
 
 async function metricsOf(env: string): Promise<string[]> {
   const out = await cloudwatch().send(
@@ -49,16 +40,10 @@ async function sum(env: string, name: string): Promise<number | undefined> {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
-  for (const env of ['dev', 'broken']) await deployStack(moto.endpoint, { env, regions: [REGION] });
+  for (const env of ['dev', 'broken']) await deployStack(e2e.endpoint, { env, regions: [REGION] });
   const seeded = [...realisticParameters('dev', REGION, 23), ...realisticParameters('broken', REGION, 4)];
-  await putParameters(moto.endpoint, REGION, seeded);
-  for (const p of seeded) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
+  await putParameters(e2e.endpoint, REGION, seeded);
+  e2e.remember(seeded);
 });
 
 it('a good backup publishes success, parameter count, duration and throttled calls for its environment and region', async () => {
@@ -74,7 +59,7 @@ it('a good backup publishes success, parameter count, duration and throttled cal
 });
 
 it('a failed backup (its bucket key names no bucket) and a dry run publish nothing', async () => {
-  await ssmClient(moto.endpoint, REGION).send(
+  await ssmClient(e2e.endpoint, REGION).send(
     new PutParameterCommand({
       Name: ssmKeys.regionBucket('broken', REGION),
       Type: 'String',

@@ -1,6 +1,5 @@
-import { type Moto, startMoto } from '../../scripts/lib/moto';
-import { deployStack, localEnv, putParameters, realisticParameters } from '../../scripts/lib/world';
-import { CliSession, leakedSecrets } from './support';
+import { deployStack, putParameters, realisticParameters } from '../../scripts/lib/world';
+import { motoFile } from './support';
 
 /**
  * What an operator reads (issue #22): with --log-format json every line of every command is JSON,
@@ -9,22 +8,15 @@ import { CliSession, leakedSecrets } from './support';
 jest.setTimeout(120_000);
 
 const REGION = 'ap-northeast-1';
-let moto: Moto;
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint, { AWS_REGION: REGION }));
+const e2e = motoFile({ AWS_REGION: REGION });
+const { session } = e2e;
 
 beforeAll(async () => {
-  moto = await startMoto();
   // No regions key: the home region alone, as an old single-region installation.
-  await deployStack(moto.endpoint, { env: 'dev', regions: [REGION], regionsKey: false });
+  await deployStack(e2e.endpoint, { env: 'dev', regions: [REGION], regionsKey: false });
   const seeded = realisticParameters('dev', REGION, 8);
-  await putParameters(moto.endpoint, REGION, seeded);
-  for (const p of seeded) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  expect(leakedSecrets(session.everythingWritten(), secrets)).toEqual([]);
+  await putParameters(e2e.endpoint, REGION, seeded);
+  e2e.remember(seeded);
 });
 
 function everyLineIsJson(text: string): Record<string, unknown>[] {

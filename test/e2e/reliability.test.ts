@@ -5,16 +5,9 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { CliResult } from '../../scripts/lib/cli';
 import { startFaultProxy } from '../../scripts/lib/faultProxy';
-import { freePort, type Moto, startMoto } from '../../scripts/lib/moto';
-import {
-  deployStack,
-  localEnv,
-  putParameters,
-  realisticParameters,
-  s3Client,
-  ssmClient,
-} from '../../scripts/lib/world';
-import { CliSession, leakedSecrets, listKeys, readObject } from './support';
+import { freePort } from '../../scripts/lib/moto';
+import { deployStack, putParameters, realisticParameters, s3Client, ssmClient } from '../../scripts/lib/world';
+import { leakedSecrets, listKeys, motoFile, readObject } from './support';
 
 /**
  * What a real account and a real night do to a run: answers that never come, endpoints that refuse,
@@ -26,23 +19,17 @@ jest.setTimeout(180_000);
 
 const HOME = 'ap-northeast-1';
 const OTHER = 'us-west-2';
-let moto: Moto;
 let buckets: Record<string, string>;
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint));
+const e2e = motoFile();
+const { session, secrets } = e2e;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  ({ buckets } = await deployStack(moto.endpoint, { env: 'dev', regions: [HOME, OTHER] }));
+  ({ buckets } = await deployStack(e2e.endpoint, { env: 'dev', regions: [HOME, OTHER] }));
   for (const region of [HOME, OTHER]) {
     const set = realisticParameters('dev', region, region === OTHER ? 300 : 40);
-    await putParameters(moto.endpoint, region, set);
-    for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+    await putParameters(e2e.endpoint, region, set);
+    e2e.remember(set);
   }
-});
-
-afterAll(async () => {
-  await moto?.stop();
 });
 
 function backupKeys(keys: string[]): string[] {
@@ -51,7 +38,7 @@ function backupKeys(keys: string[]): string[] {
 
 describe('no call can hang', () => {
   it('retries a GetParameters answer that never comes, after its deadline, and completes', async () => {
-    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0 });
+    const proxy = await startFaultProxy({ target: e2e.endpoint, throttleRate: 0 });
     let fetches = 0;
     proxy.stall = (amzTarget) => amzTarget === 'AmazonSSM.GetParameters' && ++fetches === 2;
     try {
@@ -74,7 +61,7 @@ describe('no call can hang', () => {
       expect(result.stderr).toMatch(/GetParameters (TimeoutError|ETIMEDOUT): attempt 1 of 11 failed, retrying/);
       const summary = JSON.parse(readFileSync(summaryFile, 'utf8')).regions[0];
       expect(summary.api.retries.GetParameters).toBe(1);
-      const doc = JSON.parse(await readObject(moto.endpoint, HOME, buckets[HOME]!, summary.key));
+      const doc = JSON.parse(await readObject(e2e.endpoint, HOME, buckets[HOME]!, summary.key));
       expect(doc.parameter_count).toBe(summary.listed);
     } finally {
       await proxy.close();
@@ -99,7 +86,7 @@ describe('pace', () => {
   it("learns each operation's quota from its throttles and stays near it: few throttled calls, all captured", async () => {
     // Quotas the runner is not told, per operation, as AWS sets them; the runner uncapped.
     const proxy = await startFaultProxy({
-      target: moto.endpoint,
+      target: e2e.endpoint,
       throttleRate: 0,
       quotas: { GetParameters: 10, DescribeParameters: 15 },
     });
@@ -129,13 +116,13 @@ describe('finish within the stage', () => {
     const first = session.summaryPath('count');
     expect((await session.run(['--env', 'dev', '--region', HOME, '--summary-file', first])).code).toBe(0);
     const count = JSON.parse(readFileSync(first, 'utf8')).regions[0].parameterCount;
-    const latest = await s3Client(moto.endpoint, HOME).send(
+    const latest = await s3Client(e2e.endpoint, HOME).send(
       new HeadObjectCommand({ Bucket: buckets[HOME]!, Key: 'latest.txt' }),
     );
     expect(latest.Metadata).toEqual({ 'parameter-count': String(count) });
 
     // Throttling that does not follow the rate: without a deadline it would hold the pace at its floor.
-    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0.3 });
+    const proxy = await startFaultProxy({ target: e2e.endpoint, throttleRate: 0.3 });
     try {
       const summaryFile = session.summaryPath('deadline');
       const args = ['--env', 'dev', '--region', HOME, '--max-rps', '0', '--finish-within', '20s'];
@@ -156,20 +143,20 @@ describe('finish within the stage', () => {
 
 describe('never backwards, never over another run', () => {
   it('two runs in the same second write two objects; neither replaces the other', async () => {
-    const before = backupKeys(await listKeys(moto.endpoint, HOME, buckets[HOME]!));
+    const before = backupKeys(await listKeys(e2e.endpoint, HOME, buckets[HOME]!));
     const args = ['--env', 'dev', '--region', HOME];
     const [a, b] = await Promise.all([session.run(args), session.run(args)]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    const added = backupKeys(await listKeys(moto.endpoint, HOME, buckets[HOME]!)).filter((k) => !before.includes(k));
+    const added = backupKeys(await listKeys(e2e.endpoint, HOME, buckets[HOME]!)).filter((k) => !before.includes(k));
     expect(added).toHaveLength(2);
-    const latest = await readObject(moto.endpoint, HOME, buckets[HOME]!, 'latest.txt');
+    const latest = await readObject(e2e.endpoint, HOME, buckets[HOME]!, 'latest.txt');
     expect(added).toContain(latest);
   });
 
   it('a slow run that finishes after a newer one leaves latest.txt at the newer backup', async () => {
     // The order is made, not hoped for: the first run goes through a proxy that holds its upload
     // until the second run, started later (a later timestamp), has finished.
-    const proxy = await startFaultProxy({ target: moto.endpoint, throttleRate: 0 });
+    const proxy = await startFaultProxy({ target: e2e.endpoint, throttleRate: 0 });
     let reachedUpload!: () => void;
     const uploadHeld = new Promise<void>((resolve) => {
       reachedUpload = resolve;
@@ -196,7 +183,7 @@ describe('never backwards, never over another run', () => {
       const fast = await session.run(['--env', 'dev', '--region', OTHER, '--summary-file', fastSummary]);
       expect(fast.code).toBe(0);
       const fastKey = JSON.parse(readFileSync(fastSummary, 'utf8')).regions[0].key;
-      expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
+      expect(await readObject(e2e.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
       releaseUpload();
       await checkSlowRun(await slow, slowSummary, fastKey);
     } finally {
@@ -211,7 +198,7 @@ describe('never backwards, never over another run', () => {
     expect(slowRegion).toMatchObject({ status: 'ok', latest: 'kept-newer' });
     expect(slowRegion.key < fastKey).toBe(true);
     expect(slowResult.stderr).toMatch(/WARN.*latest\.txt left at .*: it is at least as new as this run's/);
-    expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
+    expect(await readObject(e2e.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(fastKey);
   }
 });
 
@@ -222,8 +209,8 @@ describe('interrupted runs', () => {
   ] as const)(
     '%s mid-run: no new calls, latest.txt untouched, summary says interrupted (exit %d)',
     async (signal, code) => {
-      const latestBefore = await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt');
-      const keysBefore = await listKeys(moto.endpoint, OTHER, buckets[OTHER]!);
+      const latestBefore = await readObject(e2e.endpoint, OTHER, buckets[OTHER]!, 'latest.txt');
+      const keysBefore = await listKeys(e2e.endpoint, OTHER, buckets[OTHER]!);
       const summaryFile = session.summaryPath(`interrupted-${signal}`);
       let sent = false;
       const result = await session.run(
@@ -249,8 +236,8 @@ describe('interrupted runs', () => {
         [OTHER, 'interrupted'],
         [HOME, 'not-started'],
       ]);
-      expect(await readObject(moto.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(latestBefore);
-      expect(await listKeys(moto.endpoint, OTHER, buckets[OTHER]!)).toEqual(keysBefore);
+      expect(await readObject(e2e.endpoint, OTHER, buckets[OTHER]!, 'latest.txt')).toBe(latestBefore);
+      expect(await listKeys(e2e.endpoint, OTHER, buckets[OTHER]!)).toEqual(keysBefore);
     },
   );
 });
@@ -258,16 +245,16 @@ describe('interrupted runs', () => {
 describe('configuration is checked before any work', () => {
   let bucketsBefore: string[][];
   beforeAll(async () => {
-    bucketsBefore = await Promise.all([HOME, OTHER].map((r) => listKeys(moto.endpoint, r, buckets[r]!)));
+    bucketsBefore = await Promise.all([HOME, OTHER].map((r) => listKeys(e2e.endpoint, r, buckets[r]!)));
   });
   afterAll(async () => {
     // Nothing any of these runs did wrote an object.
-    expect(await Promise.all([HOME, OTHER].map((r) => listKeys(moto.endpoint, r, buckets[r]!)))).toEqual(bucketsBefore);
+    expect(await Promise.all([HOME, OTHER].map((r) => listKeys(e2e.endpoint, r, buckets[r]!)))).toEqual(bucketsBefore);
   });
 
   it('a bucket key naming a bucket that does not exist fails the dry run too (exit 2), naming region, bucket and key', async () => {
-    await deployStack(moto.endpoint, { env: 'ghost', regions: [OTHER] });
-    await ssmClient(moto.endpoint, OTHER).send(
+    await deployStack(e2e.endpoint, { env: 'ghost', regions: [OTHER] });
+    await ssmClient(e2e.endpoint, OTHER).send(
       new PutParameterCommand({
         Name: '/jenkins/ghost/backup/us-west-2/s3-bucket-name',
         Type: 'String',
@@ -288,8 +275,8 @@ describe('configuration is checked before any work', () => {
 
   it('a bucket in another region than its key says (exit 2)', async () => {
     // astray's own bucket for HOME, named to the grammar, given as its bucket for OTHER.
-    const { buckets: astray } = await deployStack(moto.endpoint, { env: 'astray', regions: [OTHER, HOME] });
-    await ssmClient(moto.endpoint, OTHER).send(
+    const { buckets: astray } = await deployStack(e2e.endpoint, { env: 'astray', regions: [OTHER, HOME] });
+    await ssmClient(e2e.endpoint, OTHER).send(
       new PutParameterCommand({
         Name: '/jenkins/astray/backup/us-west-2/s3-bucket-name',
         Type: 'String',
@@ -303,8 +290,8 @@ describe('configuration is checked before any work', () => {
   });
 
   it("another environment's bucket, by the name grammar, is refused before anything is written (exit 2)", async () => {
-    await deployStack(moto.endpoint, { env: 'stray', regions: [OTHER] });
-    await ssmClient(moto.endpoint, OTHER).send(
+    await deployStack(e2e.endpoint, { env: 'stray', regions: [OTHER] });
+    await ssmClient(e2e.endpoint, OTHER).send(
       new PutParameterCommand({
         Name: '/jenkins/stray/backup/us-west-2/s3-bucket-name',
         Type: 'String',
@@ -312,18 +299,18 @@ describe('configuration is checked before any work', () => {
         Overwrite: true,
       }),
     );
-    const before = await listKeys(moto.endpoint, OTHER, buckets[OTHER]!);
+    const before = await listKeys(e2e.endpoint, OTHER, buckets[OTHER]!);
     const result = await session.run(['--env', 'stray', '--region', OTHER]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/the bucket of environment 'dev', not 'stray': refusing/);
-    expect(await listKeys(moto.endpoint, OTHER, buckets[OTHER]!)).toEqual(before);
+    expect(await listKeys(e2e.endpoint, OTHER, buckets[OTHER]!)).toEqual(before);
   });
 
   it.each([
     ['an s3:// URL', 's3://my-bucket', /holds an s3:\/\/ URL: it must hold the bare bucket name/],
     ['blanks', '   ', /is empty: it must hold the backup bucket's name/],
   ])('a bucket key holding %s is a configuration error, named (exit 2)', async (_label, value, message) => {
-    await ssmClient(moto.endpoint, OTHER).send(
+    await ssmClient(e2e.endpoint, OTHER).send(
       new PutParameterCommand({
         Name: '/jenkins/odd/backup/us-west-2/s3-bucket-name',
         Type: 'String',

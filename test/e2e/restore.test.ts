@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { AddTagsToResourceCommand, DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type Moto, startMoto } from '../../scripts/lib/moto';
 import {
   deployStack,
   type LiveParameter,
-  localEnv,
   putParameters,
   type SeedParameter,
   s3Client,
@@ -15,17 +13,16 @@ import {
   snapshot,
   ssmClient,
 } from '../../scripts/lib/world';
-import { CliSession, leakedSecrets, readObject } from './support';
+import { leakedSecrets, motoFile, readObject } from './support';
 
 jest.setTimeout(180_000);
 
 const REGIONS = ['ap-northeast-1', 'us-west-2'];
 const TARGET = 'us-west-2';
 const DR_REGION = 'eu-west-1';
-let moto: Moto;
 let buckets: Record<string, string>;
-const secrets = new Set<string>();
-const session = new CliSession(() => localEnv(moto.endpoint));
+const e2e = motoFile();
+const { session, secrets } = e2e;
 let backupKey: string;
 let backedUp: Map<string, LiveParameter>;
 /** The backup object as written, before a later test damages it in the bucket. */
@@ -82,22 +79,17 @@ function comparable(map: Map<string, LiveParameter>, names?: Iterable<string>) {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
-  ({ buckets } = await deployStack(moto.endpoint, { env: 'dev', regions: REGIONS }));
+  ({ buckets } = await deployStack(e2e.endpoint, { env: 'dev', regions: REGIONS }));
   for (const region of REGIONS) {
     const set = seedSet(region);
-    await putParameters(moto.endpoint, region, set);
-    for (const p of set) if (p.Value.startsWith('SECRET-')) secrets.add(p.Value);
+    await putParameters(e2e.endpoint, region, set);
+    e2e.remember(set);
   }
   const backup = await session.run(['backup', '--env', 'dev', '--with-tags']);
   expect(backup.code).toBe(0);
-  backupKey = (await readObject(moto.endpoint, TARGET, buckets[TARGET]!, 'latest.txt')).trim();
-  backupText = await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey);
-  backedUp = await snapshot(moto.endpoint, TARGET, 'dev');
-});
-
-afterAll(async () => {
-  await moto?.stop();
+  backupKey = (await readObject(e2e.endpoint, TARGET, buckets[TARGET]!, 'latest.txt')).trim();
+  backupText = await readObject(e2e.endpoint, TARGET, buckets[TARGET]!, backupKey);
+  backedUp = await snapshot(e2e.endpoint, TARGET, 'dev');
 });
 
 describe('restore round trip (built CLI against moto)', () => {
@@ -108,7 +100,7 @@ describe('restore round trip (built CLI against moto)', () => {
   const extra = `/svc/dev/${TARGET}/added-later`;
 
   beforeAll(async () => {
-    const ssm = ssmClient(moto.endpoint, TARGET);
+    const ssm = ssmClient(e2e.endpoint, TARGET);
     for (const name of deleted) await ssm.send(new DeleteParameterCommand({ Name: name }));
     for (const name of valueChanged) {
       const before = backedUp.get(name)!;
@@ -171,14 +163,14 @@ describe('restore round trip (built CLI against moto)', () => {
       'description',
     ]);
     expect(result.stdout).toContain(`UPDATE    ${valueChanged[0]} (value) [skipped without --overwrite]`);
-    expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(deleted[0]!)).toBe(false);
+    expect((await snapshot(e2e.endpoint, TARGET, 'dev')).has(deleted[0]!)).toBe(false);
   });
 
   it('--apply without --overwrite recreates only the deleted parameters', async () => {
     const result = await restoreDev(['--apply']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/3 created, 0 updated, 4 updates skipped/);
-    const now = await snapshot(moto.endpoint, TARGET, 'dev');
+    const now = await snapshot(e2e.endpoint, TARGET, 'dev');
     expect(comparable(now, deleted)).toEqual(comparable(backedUp, deleted));
     expect(now.get(valueChanged[0]!)!.Value).toBe(`${backedUp.get(valueChanged[0]!)!.Value}-changed`);
     expect(now.get(descriptionChanged)!.Description).toBe('edited by hand');
@@ -187,7 +179,7 @@ describe('restore round trip (built CLI against moto)', () => {
   it('--apply --overwrite gives back exactly the backed-up set (names, values, types, descriptions, tiers, tags)', async () => {
     const result = await restoreDev(['--apply', '--overwrite']);
     expect(result.code).toBe(0);
-    const now = await snapshot(moto.endpoint, TARGET, 'dev');
+    const now = await snapshot(e2e.endpoint, TARGET, 'dev');
     expect(comparable(now, backedUp.keys())).toEqual(comparable(backedUp));
     expect(now.has(extra)).toBe(true);
     const after = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--against-live']);
@@ -240,7 +232,7 @@ describe('restore round trip (built CLI against moto)', () => {
     expect(result.stdout).toContain(
       `SKIPPED   ${runnerKey} (the backup stack's own key; restored only with --include-runner-keys)`,
     );
-    const dr = await snapshot(moto.endpoint, DR_REGION, 'dev');
+    const dr = await snapshot(e2e.endpoint, DR_REGION, 'dev');
     expect(dr.has(runnerKey)).toBe(false);
     expect(comparable(dr)).toEqual(comparable(backedUp).filter((p) => p.Name !== runnerKey));
   });
@@ -249,7 +241,7 @@ describe('restore round trip (built CLI against moto)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-foreign-'));
     try {
       const file = join(dir, 'dev.json');
-      writeFileSync(file, await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey));
+      writeFileSync(file, await readObject(e2e.endpoint, TARGET, buckets[TARGET]!, backupKey));
       const result = await session.run([
         'restore',
         '--env',
@@ -279,16 +271,16 @@ describe('restore round trip (built CLI against moto)', () => {
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/S3 checksum matched/);
 
-    const original = await readObject(moto.endpoint, TARGET, buckets[TARGET]!, backupKey);
+    const original = await readObject(e2e.endpoint, TARGET, buckets[TARGET]!, backupKey);
     const damaged = original.replace('"StringList"', '"String"    ');
-    await s3Client(moto.endpoint, TARGET).send(
+    await s3Client(e2e.endpoint, TARGET).send(
       new PutObjectCommand({ Bucket: buckets[TARGET], Key: backupKey, Body: damaged, ServerSideEncryption: 'AES256' }),
     );
     const bad = await session.run(['verify', '--env', 'dev', '--region', TARGET, '--from', backupKey]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/IntegrityError: .* has no SHA-256 checksum/);
 
-    await s3Client(moto.endpoint, TARGET).send(
+    await s3Client(e2e.endpoint, TARGET).send(
       new PutObjectCommand({
         Bucket: buckets[TARGET],
         Key: backupKey,
@@ -333,8 +325,8 @@ describe('restore round trip (built CLI against moto)', () => {
       expect(result.stdout).toContain(
         `SKIPPED   ${oldRegionsKey.Name} (the backup stack's own key; restored only with --include-runner-keys)`,
       );
-      expect((await snapshot(moto.endpoint, TARGET, 'prod')).has(foreign.Name)).toBe(false);
-      expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(oldRegionsKey.Name)).toBe(false);
+      expect((await snapshot(e2e.endpoint, TARGET, 'prod')).has(foreign.Name)).toBe(false);
+      expect((await snapshot(e2e.endpoint, TARGET, 'dev')).has(oldRegionsKey.Name)).toBe(false);
     });
 
     it('refuses a backup holding a name twice, in restore and verify (exit 1)', async () => {
@@ -368,7 +360,7 @@ describe('restore round trip (built CLI against moto)', () => {
     });
 
     it('applies a reviewed plan as reviewed, and refuses one the world has moved past (exit 1)', async () => {
-      const ssm = ssmClient(moto.endpoint, TARGET);
+      const ssm = ssmClient(e2e.endpoint, TARGET);
       const [first, second] = [`/svc/dev/${TARGET}/p04`, `/svc/dev/${TARGET}/p05`];
       await ssm.send(new DeleteParameterCommand({ Name: first }));
       const planFile = session.summaryPath('reviewed-plan');
@@ -391,7 +383,7 @@ describe('restore round trip (built CLI against moto)', () => {
       expect(stale.code).toBe(1);
       expect(stale.stderr).toMatch(/StalePlanError: the reviewed plan no longer holds .* nothing was written/);
       expect(stale.stderr).toContain(`${second}: was UNCHANGED (live version 1), is now UPDATE (live version 2)`);
-      expect((await snapshot(moto.endpoint, TARGET, 'dev')).has(first)).toBe(false);
+      expect((await snapshot(e2e.endpoint, TARGET, 'dev')).has(first)).toBe(false);
 
       // A new plan, reviewed and applied as it is.
       const again = await restoreDev(['--from', from, '--plan-file', '-']);
@@ -407,7 +399,7 @@ describe('restore round trip (built CLI against moto)', () => {
       const applied = await restoreDev(['--apply', '--overwrite', '--plan', planFile]);
       expect(applied.code).toBe(0);
       expect(applied.stderr).toMatch(/1 created, 1 updated/);
-      const now = await snapshot(moto.endpoint, TARGET, 'dev');
+      const now = await snapshot(e2e.endpoint, TARGET, 'dev');
       expect(comparable(now, [first, second])).toEqual(comparable(backedUp, [first, second]));
     });
 
@@ -418,7 +410,7 @@ describe('restore round trip (built CLI against moto)', () => {
     });
 
     it('verify --max-age on a bucket with no backup at all is a failure (exit 1), not a configuration error', async () => {
-      await deployStack(moto.endpoint, { env: 'fresh', regions: [TARGET] });
+      await deployStack(e2e.endpoint, { env: 'fresh', regions: [TARGET] });
       const result = await session.run(['verify', '--env', 'fresh', '--region', TARGET, '--max-age', '26h']);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/NoBackupError: .*latest.txt does not exist/);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type CliResult, type RunOptions, runCli } from '../../scripts/lib/cli';
-import { s3Client } from '../../scripts/lib/world';
+import { type Moto, startMoto } from '../../scripts/lib/moto';
+import { localEnv, s3Client } from '../../scripts/lib/world';
 
 /**
  * Every CLI run of an end-to-end file goes through here, so the file can search all that was
@@ -60,4 +61,43 @@ export async function readObject(
 ): Promise<string> {
   const out = await s3Client(endpoint, region, account).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return out.Body!.transformToString();
+}
+
+/** What an end-to-end file works against: its moto server, a CLI session on it, and the values to look for. */
+export class MotoFile {
+  moto?: Moto;
+  /** Seeded values that must never appear in anything a run printed or wrote. */
+  readonly secrets = new Set<string>();
+  readonly session: CliSession;
+
+  constructor(extraEnv: Record<string, string>) {
+    this.session = new CliSession(() => localEnv(this.endpoint, extraEnv));
+  }
+
+  get endpoint(): string {
+    if (!this.moto) throw new Error('moto is not started yet: use the endpoint inside a test or a hook');
+    return this.moto.endpoint;
+  }
+
+  /** Remembers the seeded values that are secrets (SECRET-...), for the closing check. */
+  remember(parameters: Iterable<{ Value: string }>): void {
+    for (const p of parameters) if (p.Value.startsWith('SECRET-')) this.secrets.add(p.Value);
+  }
+}
+
+/**
+ * What every end-to-end file sets up and closes alike: one moto server for the file (started before
+ * the file's own hooks run), and at the end, after it stops, the check that nothing any run of the
+ * file printed or wrote holds a seeded secret value.
+ */
+export function motoFile(extraEnv: Record<string, string> = {}): MotoFile {
+  const file = new MotoFile(extraEnv);
+  beforeAll(async () => {
+    file.moto = await startMoto();
+  });
+  afterAll(async () => {
+    await file.moto?.stop();
+    expect(leakedSecrets(file.session.everythingWritten(), file.secrets)).toEqual([]);
+  });
+  return file;
 }
