@@ -1,0 +1,32 @@
+import { runList } from '../../../src/run/listRun';
+import { backedUp, resetMocks } from '../support/mocks';
+import { unitSession as session, UnitWorld } from '../support/world';
+
+beforeEach(resetMocks);
+
+const a = (extra = {}) => backedUp('/app/dev/a', { Value: 'SECRET-a1', ...extra });
+const b = (extra = {}) => backedUp('/app/dev/b', { Value: 'SECRET-b1', ...extra });
+
+describe('Function: runList', () => {
+  it("lists the region's backups newest first with their counts, and where latest.txt points", async () => {
+    const world = new UnitWorld();
+    const older = world.putBackup('2026-11-28T13:00:00Z', [a()], { latest: false });
+    const newer = world.putBackup('2026-11-29T13:00:00Z', [a(), b()]);
+    const listing = await runList(session());
+    expect(listing.bucket).toBe('bucket-us-west-2');
+    expect(listing.latest).toBe(newer);
+    expect(listing.backups.map((r) => [r.key, r.parameterCount])).toEqual([
+      [newer, 2],
+      [older, 1],
+    ]);
+  });
+
+  it('shows no latest when latest.txt names no backup of the environment, and still lists', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [a()]);
+    world.objects.set('latest.txt', { body: Buffer.from('garbage') });
+    const listing = await runList(session());
+    expect(listing.latest).toBeNull();
+    expect(listing.backups).toHaveLength(1);
+  });
+});
