@@ -15,7 +15,7 @@ import { RegionSession } from '../../../src/run/region';
 import type { BackedUpParameter } from '../../../src/types';
 import { meta, param, regionClients, s3Mock, ssmMock, stsMock } from './mocks';
 
-export const ACCOUNT = '123456789012';
+const ACCOUNT = '123456789012';
 
 interface StoredObject {
   body: Buffer;
