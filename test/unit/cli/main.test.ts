@@ -1,6 +1,3 @@
-import { PassThrough } from 'node:stream';
-import { createLogger, useColor } from '../../../src/cli/logger';
-import { main } from '../../../src/cli/main';
 import { ExitCode } from '../../../src/errors';
 import { runMain } from '../support/cli';
 
@@ -82,31 +79,6 @@ describe('Help: each command shows the options it uses, its examples, and the re
   });
 });
 
-describe('Command: policy', () => {
-  it("prints the duty's document for the account and regions; --no-kms leaves out every key statement", async () => {
-    const args = [
-      'policy',
-      '--duty',
-      'backup',
-      '--env',
-      'dev',
-      '--region',
-      'us-west-2',
-      '--account-id',
-      '123456789012',
-    ];
-    const withKey = await run(...args);
-    expect(withKey.code).toBe(ExitCode.Ok);
-    const document = JSON.parse(withKey.stdout);
-    expect(document.Version).toBe('2012-10-17');
-    expect(JSON.stringify(document)).toContain('arn:aws:s3:::jenkins-infra-ssm-backup-dev-123456789012-us-west-2');
-    expect(JSON.stringify(document)).toContain('alias/jenkins-infra-ssm-backup-dev');
-    const sseS3 = JSON.parse((await run(...args, '--no-kms', '--project-name', 'acme')).stdout);
-    expect(JSON.stringify(sseS3)).not.toContain('alias/');
-    expect(JSON.stringify(sseS3)).toContain('arn:aws:s3:::acme-ssm-backup-dev-123456789012-us-west-2');
-  });
-});
-
 describe('Function: main, for an operator', () => {
   it.each([
     ['bakup', 'backup'],
@@ -153,86 +125,5 @@ describe('Function: main, for an operator', () => {
     expect((await run('list', '--help')).stdout).not.toContain('--regions');
     expect((await run('backup', '--help')).stdout).toContain('back up this region only');
     expect((await run('verify', '--help')).stdout).toContain('--json');
-  });
-});
-
-describe('Function: useColor', () => {
-  it('colours a terminal unless NO_COLOR; FORCE_COLOR colours anywhere', () => {
-    expect(useColor({}, true)).toBe(true);
-    expect(useColor({}, false)).toBe(false);
-    expect(useColor({ NO_COLOR: '1' }, true)).toBe(false);
-    expect(useColor({ FORCE_COLOR: '1' }, false)).toBe(true);
-    expect(useColor({ FORCE_COLOR: '0' }, true)).toBe(true);
-    expect(useColor({ FORCE_COLOR: '0', NO_COLOR: '1' }, true)).toBe(false);
-  });
-});
-
-describe('Function: createLogger', () => {
-  it.each(['json', 'pretty'] as const)('redacts values in %s output', (format) => {
-    const sink = new PassThrough();
-    const lines: string[] = [];
-    sink.on('data', (d) => lines.push(String(d)));
-    const logger = createLogger(format, 'debug', sink);
-    logger.info(
-      { Value: 'SECRET-1', parameter: { Name: '/a', Value: 'SECRET-2' }, parameters: [{ Value: 'SECRET-3' }] },
-      'hello',
-    );
-    const text = lines.join('');
-    expect(text).toContain('hello');
-    expect(text).not.toMatch(/SECRET-\d/);
-  });
-});
-
-describe('Empty option values', () => {
-  // Every option of every command that takes a value, read from the program itself, so an option
-  // added later is covered without touching this test.
-  const { buildProgram } = require('../../../src/cli/main') as typeof import('../../../src/cli/main');
-  const { CommandContext } = require('../../../src/cli/context') as typeof import('../../../src/cli/context');
-  const program = buildProgram(new CommandContext({ stdout: new PassThrough(), stderr: new PassThrough() }, {}));
-  const cases = program.commands.flatMap((command) =>
-    command.options
-      .filter((option) => option.required || option.optional)
-      .flatMap((option) => [
-        [command.name(), option.long!, ''],
-        [command.name(), option.long!, ' \t'],
-      ]),
-  );
-
-  it('covers the options that can least afford to read blank as "not given"', () => {
-    const named = cases.map(([command, option]) => `${command} ${option}`);
-    for (const must of ['restore --at', 'restore --from', 'backup --region', 'diff --from', 'backup --kms-key-id'])
-      expect(named).toContain(must);
-  });
-
-  it.each(cases)(
-    '%s %s %p is a usage error (exit 2) naming the option, before any AWS call',
-    async (cmd, option, value) => {
-      // Were any AWS call made, it would fail on the refused endpoint with exit 1, not 2.
-      const env = { AWS_REGION: 'us-west-2', AWS_ENDPOINT_URL: 'http://127.0.0.1:1' };
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const err: string[] = [];
-      stderr.on('data', (d) => err.push(String(d)));
-      // Everything else the command needs is given, so only the blank value can stop it.
-      const needs = cmd === 'policy' ? ['--duty', 'audit', '--account-id', '123456789012'] : [];
-      const code = await main(
-        ['node', 'ssm-backup', cmd, '--env', 'dev', ...needs, option, value],
-        { stdout, stderr },
-        env,
-      );
-      expect(code).toBe(ExitCode.Usage);
-      expect(err.join('')).toContain(`option '${option}`);
-      expect(err.join('')).toMatch(/must not be empty/);
-    },
-  );
-
-  it.each([
-    ['--regions', 'us-west-2,,us-east-1'],
-    ['--regions', 'us-west-2,'],
-    ['--regions', ','],
-  ])('an empty item in a list (%s %p) is a usage error', async (option, value) => {
-    const result = await run('--env', 'dev', option, value, '--endpoint-url', 'http://127.0.0.1:1');
-    expect(result.code).toBe(ExitCode.Usage);
-    expect(result.stderr).toMatch(/--regions: .*(empty item|list is empty)/);
   });
 });

@@ -2,12 +2,12 @@ import { NoBackupError } from '../../../src/errors';
 import { ValueHasher } from '../../../src/history/diff';
 import { runDiff } from '../../../src/run/diffRun';
 import { backedUp, resetMocks } from '../support/mocks';
-import { unitSession as session, UnitWorld } from '../support/world';
+import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
 
 beforeEach(resetMocks);
 
-const a = (extra = {}) => backedUp('/app/dev/a', { Value: 'SECRET-a1', ...extra });
-const b = (extra = {}) => backedUp('/app/dev/b', { Value: 'SECRET-b1', ...extra });
+const a = fixtureA;
+const b = fixtureB;
 
 describe('Function: runDiff', () => {
   it('compares the latest backup with live SSM by name and field, through hashes only', async () => {

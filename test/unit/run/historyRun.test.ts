@@ -1,12 +1,12 @@
 import { ValueHasher } from '../../../src/history/diff';
 import { runHistory } from '../../../src/run/historyRun';
-import { backedUp, resetMocks } from '../support/mocks';
-import { unitSession as session, UnitWorld } from '../support/world';
+import { resetMocks } from '../support/mocks';
+import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
 
 beforeEach(resetMocks);
 
-const a = (extra = {}) => backedUp('/app/dev/a', { Value: 'SECRET-a1', ...extra });
-const b = (extra = {}) => backedUp('/app/dev/b', { Value: 'SECRET-b1', ...extra });
+const a = fixtureA;
+const b = fixtureB;
 
 describe('Function: runHistory', () => {
   it('follows one parameter across backups: its changes, when it went, and when it came back', async () => {

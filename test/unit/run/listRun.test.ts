@@ -1,11 +1,11 @@
 import { runList } from '../../../src/run/listRun';
-import { backedUp, resetMocks } from '../support/mocks';
-import { unitSession as session, UnitWorld } from '../support/world';
+import { resetMocks } from '../support/mocks';
+import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
 
 beforeEach(resetMocks);
 
-const a = (extra = {}) => backedUp('/app/dev/a', { Value: 'SECRET-a1', ...extra });
-const b = (extra = {}) => backedUp('/app/dev/b', { Value: 'SECRET-b1', ...extra });
+const a = fixtureA;
+const b = fixtureB;
 
 describe('Function: runList', () => {
   it("lists the region's backups newest first with their counts, and where latest.txt points", async () => {

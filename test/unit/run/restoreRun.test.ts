@@ -1,13 +1,13 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { StalePlanError } from '../../../src/errors';
 import { runRestore } from '../../../src/run/restoreRun';
-import { backedUp, resetMocks, s3Mock, ssmMock } from '../support/mocks';
-import { unitSession as session, UnitWorld } from '../support/world';
+import { resetMocks, s3Mock, ssmMock } from '../support/mocks';
+import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
 
 beforeEach(resetMocks);
 
-const a = (extra = {}) => backedUp('/app/dev/a', { Value: 'SECRET-a1', ...extra });
-const b = (extra = {}) => backedUp('/app/dev/b', { Value: 'SECRET-b1', ...extra });
+const a = fixtureA;
+const b = fixtureB;
 
 describe('Function: runRestore', () => {
   const restore = (overrides: Partial<Parameters<typeof runRestore>[0]> = {}) =>

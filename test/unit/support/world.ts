@@ -13,7 +13,7 @@ import { backupObjectKey, ssmKeys } from '../../../src/contract';
 import type { RunEvent } from '../../../src/run/events';
 import { RegionSession } from '../../../src/run/region';
 import type { BackedUpParameter } from '../../../src/types';
-import { meta, param, regionClients, s3Mock, ssmMock, stsMock } from './mocks';
+import { backedUp, meta, param, regionClients, s3Mock, ssmMock, stsMock } from './mocks';
 
 const ACCOUNT = '123456789012';
 
@@ -121,4 +121,18 @@ export function unitSession(events: RunEvent[] = [], region = 'us-west-2'): Regi
     clientsFor: (r) => clients.get(r) ?? clients.set(r, regionClients(r)).get(r)!,
     listener: (event) => events.push(event),
   });
+}
+
+/** Two parameters with secret values, for the run and command tests. */
+export const fixtureA = (extra: Partial<BackedUpParameter> = {}) =>
+  backedUp('/app/dev/a', { Value: 'SECRET-a1', ...extra });
+export const fixtureB = (extra: Partial<BackedUpParameter> = {}) =>
+  backedUp('/app/dev/b', { Value: 'SECRET-b1', ...extra });
+
+/** A backup holding A and B as latest; live SSM holds A, changed, and no B. */
+export function driftedWorld(): UnitWorld {
+  const world = new UnitWorld();
+  world.putBackup('2026-11-29T13:00:00Z', [fixtureA(), fixtureB()]);
+  world.setLive([fixtureA({ Value: 'SECRET-changed' })]);
+  return world;
 }
