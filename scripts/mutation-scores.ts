@@ -53,7 +53,8 @@ for (const [file, { mutants }] of Object.entries(report.files)) {
   const relative = file.startsWith(root) ? file.slice(root.length) : file;
   const folder = relative.split('/').slice(0, -1).join('/') || '.';
   const inCore = CORE.some((c) => relative.startsWith(c));
-  const byFolder = folders.get(folder) ?? folders.set(folder, tally()).get(folder)!;
+  const byFolder = folders.get(folder) ?? tally();
+  folders.set(folder, byFolder);
   for (const m of mutants) {
     // Stryker's score: killed and timed out are detected; survived and not covered are not.
     const kind = ['Killed', 'Timeout'].includes(m.status)
