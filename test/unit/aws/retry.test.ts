@@ -198,7 +198,7 @@ describe('Deadlines: no call can hang', () => {
         endpointUrl: endpoint,
         concurrency: 1,
         maxRps: 0,
-        requestTimeoutSeconds: 1,
+        requestTimeoutSeconds: 0.5,
         retryPolicy: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 },
         onRetry,
       });
@@ -211,7 +211,7 @@ describe('Deadlines: no call can hang', () => {
       expect(error.message).toMatch(/^GetParameter failed: (TimeoutError|ETIMEDOUT)/);
       expect(c.stats.toJSON()).toMatchObject({ calls: { GetParameter: 3 }, retries: { GetParameter: 2 } });
       expect(connections).toBe(3);
-      // Three attempts of about a second each: bounded, not forever.
+      // Three attempts of about half a second each: bounded, not forever.
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -295,9 +295,10 @@ describe('Dead endpoints: an endpoint that never answered is given up on quickly
     endpointUrl: endpoint,
     concurrency: 1,
     maxRps: 0,
-    requestTimeoutSeconds: 1,
-    // A budget of 2.5 s with 1 s timeouts: a third unanswered attempt would end past it.
-    deadEndpointMs: 2_500,
+    requestTimeoutSeconds: 0.5,
+    // A budget of 1.25 s with 0.5 s timeouts: a third unanswered attempt would end past it. (Short, so
+    // that the mutation run, which repeats these tests for every mutant of retry.ts, stays quick.)
+    deadEndpointMs: 1_250,
     retryPolicy: { retries: 3, baseDelayMs: 1, maxDelayMs: 5 },
   });
 
@@ -307,7 +308,7 @@ describe('Dead endpoints: an endpoint that never answered is given up on quickly
       c.ssm.config.credentials = async () => credentials;
       const error = await c.ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeadEndpointError);
-      expect((error as Error).message).toContain(`no answer from ${endpoint}/ within the 1 s request timeout`);
+      expect((error as Error).message).toContain(`no answer from ${endpoint}/ within the 0.5 s request timeout`);
       expect((error as Error).message).toMatch(/no request of this run has ever been answered there/);
       // Not the policy's 4 attempts.
       expect(requests()).toBe(2);
