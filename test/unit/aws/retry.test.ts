@@ -485,3 +485,117 @@ describe('Function: replayableBody', () => {
     }
   });
 });
+
+describe('Back-off: full jitter under a doubling ceiling, on an injected sleep', () => {
+  /** A client whose every attempt fails with `failure()` until `failures` have failed; returns the waits. */
+  async function waits(
+    failure: () => Error,
+    failures: number,
+    random: () => number,
+    interrupt?: AbortController,
+    kind: 'read' | 'write' = 'read',
+  ) {
+    let attempts = 0;
+    const slept: number[] = [];
+    const ssm = new SSMClient({
+      region: 'us-west-2',
+      endpoint: 'http://127.0.0.1:9',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async () => {
+          if (++attempts <= failures) throw failure();
+          throw Object.assign(new Error('stop'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+        },
+      },
+    });
+    ssm.middlewareStack.use(
+      retryPlugin({
+        policy: { retries: 6, baseDelayMs: 100, maxDelayMs: 1_000 },
+        pacer: new Pacer({ maxInFlight: 1 }),
+        stats: new CallStats(),
+        sleep: async (ms) => {
+          slept.push(ms);
+          interrupt?.abort(new InterruptedError('SIGTERM'));
+        },
+        random,
+        ...(interrupt ? { signal: interrupt.signal } : {}),
+      }),
+    );
+    const command =
+      kind === 'read'
+        ? new GetParameterCommand({ Name: '/a/dev/x' })
+        : new PutParameterCommand({ Name: '/a/dev/x', Value: 'v', Type: 'String' });
+    const error = await ssm.send(command as GetParameterCommand).catch((e: unknown) => e);
+    return { slept, attempts, error };
+  }
+  // Not throttling: that would also slow the pacer, with real waits.
+  const failed = () =>
+    Object.assign(new Error('failure'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+
+  it('waits up to base * 2^attempt, never more than the maximum', async () => {
+    expect((await waits(failed, 6, () => 1)).slept).toEqual([200, 400, 800, 1_000, 1_000, 1_000]);
+    expect((await waits(failed, 3, () => 0.5)).slept).toEqual([100, 200, 400]);
+    expect((await waits(failed, 3, () => 0)).slept).toEqual([0, 0, 0]);
+  });
+
+  it('retries an HTTP 500 and a 503 without a known name, as transient', async () => {
+    for (const status of [500, 503]) {
+      const failure = () =>
+        Object.assign(new Error('boom'), { name: 'UnknownError', $metadata: { httpStatusCode: status } });
+      const { attempts, error } = await waits(failure, 2, () => 0);
+      expect(attempts).toBe(3);
+      expect((error as Error).message).toMatch(/ValidationException/);
+    }
+  });
+
+  it('a refused connection gets its own short policy: two retries, 500 then 1000 ms at most', async () => {
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    const { slept, attempts, error } = await waits(refused, 10, () => 1);
+    expect(slept).toEqual([500, 1_000]);
+    expect(attempts).toBe(3);
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('an interruption during the wait ends a read with it: no attempt after the wait', async () => {
+    const { attempts, error } = await waits(failed, 6, () => 1, new AbortController());
+    expect(attempts).toBe(1);
+    expect(error).toBeInstanceOf(InterruptedError);
+  });
+
+  it('an interrupted write reports the answer its last attempt had, not the interruption', async () => {
+    const { attempts, error } = await waits(failed, 6, () => 1, new AbortController(), 'write');
+    expect(attempts).toBe(1);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect((error as Error).message).toMatch(/^PutParameter failed: InternalFailure/);
+  });
+
+  it('an interruption while the pacer held the attempt back: the attempt is never sent', async () => {
+    const controller = new AbortController();
+    let sent = 0;
+    const ssm = new SSMClient({
+      region: 'us-west-2',
+      endpoint: 'http://127.0.0.1:9',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: { handle: async () => ++sent as never },
+    });
+    const pacer = new Pacer({ maxInFlight: 1 });
+    // The signal comes as the pacer lets the attempt go.
+    const run = pacer.run.bind(pacer);
+    pacer.run = (operation, attempt, signal) =>
+      run(
+        operation,
+        () => {
+          controller.abort(new InterruptedError('SIGINT'));
+          return attempt();
+        },
+        signal,
+      );
+    ssm.middlewareStack.use(
+      retryPlugin({ policy: fastPolicy, pacer, stats: new CallStats(), signal: controller.signal }),
+    );
+    await expect(ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(InterruptedError);
+    expect(sent).toBe(0);
+  });
+});

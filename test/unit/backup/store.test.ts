@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { BackupStore, uploadProblems } from '../../../src/backup/store';
-import { regionClients, resetMocks, s3Mock } from '../support/mocks';
+import { awsError, regionClients, resetMocks, s3Mock } from '../support/mocks';
 
 const ARN = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const sha = 'c2hhMjU2';
@@ -97,5 +97,88 @@ describe('Class: BackupStore names the expected owner on every S3 call', () => {
         else expect(input).not.toHaveProperty('ExpectedBucketOwner');
       }
     }
+  });
+});
+
+describe('Class: BackupStore.moveLatestForward (latest.txt moves forward only)', () => {
+  const MINE = '2026-11-30/ssm-backup-dev-20261130_130000-bbbb0000.json';
+  const SAME_SECOND = '2026-11-30/ssm-backup-dev-20261130_130000-aaaa0000.json';
+  const OLDER = '2026-11-30/ssm-backup-dev-20261130_125959-aaaa0000.json';
+  const NEWER = '2026-11-30/ssm-backup-dev-20261130_130001-aaaa0000.json';
+  beforeEach(resetMocks);
+
+  /** latest.txt names `pointer` (or is absent); `objects` are the backups that exist. */
+  function bucket(pointer: string | undefined, objects: string[]) {
+    if (pointer === undefined) s3Mock.on(GetObjectCommand).rejects(awsError('NoSuchKey', 'gone', 404));
+    else
+      s3Mock
+        .on(GetObjectCommand)
+        .callsFake(() => ({ Body: sdkStreamMixin(Readable.from([Buffer.from(pointer)])), ETag: '"e1"' }));
+    s3Mock
+      .on(ListObjectsV2Command)
+      .callsFake((input: { Prefix: string }) => ({
+        Contents: objects.includes(input.Prefix) ? [{ Key: input.Prefix }] : [],
+      }));
+    s3Mock.on(PutObjectCommand).resolves({});
+  }
+  const store = () => new BackupStore(regionClients().s3, 'b');
+  const puts = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+
+  it('leaves a pointer at an existing backup of the same second alone: "at least as new" includes equal', async () => {
+    bucket(SAME_SECOND, [SAME_SECOND]);
+    expect(await store().moveLatestForward(MINE, 3)).toEqual({ kind: 'kept-newer', current: SAME_SECOND });
+    expect(puts()).toEqual([]);
+  });
+
+  it('leaves a pointer at an existing newer backup alone', async () => {
+    bucket(NEWER, [NEWER]);
+    expect(await store().moveLatestForward(MINE, 3)).toEqual({ kind: 'kept-newer', current: NEWER });
+    expect(puts()).toEqual([]);
+  });
+
+  it('moves a pointer at an older backup, conditional on the ETag it read, with the count', async () => {
+    bucket(OLDER, [OLDER]);
+    expect(await store().moveLatestForward(MINE, 3)).toEqual({ kind: 'moved', previous: OLDER });
+    expect(puts()).toEqual([
+      expect.objectContaining({ Key: 'latest.txt', Body: MINE, IfMatch: '"e1"', Metadata: { 'parameter-count': '3' } }),
+    ]);
+    expect(puts()[0]).not.toHaveProperty('IfNoneMatch');
+  });
+
+  it('repairs a pointer at a newer key that no object holds, and creates an absent one only if still absent', async () => {
+    bucket(NEWER, []);
+    expect(await store().moveLatestForward(MINE, 3)).toEqual({
+      kind: 'moved',
+      repaired: `it named ${NEWER}, which no object holds`,
+    });
+    resetMocks();
+    bucket(undefined, []);
+    expect(await store().moveLatestForward(MINE, 3)).toEqual({ kind: 'moved' });
+    expect(puts()).toEqual([expect.objectContaining({ Body: MINE, IfNoneMatch: '*' })]);
+    expect(puts()[0]).not.toHaveProperty('IfMatch');
+  });
+
+  it('after losing a race (412), reads again and decides again: a newer pointer written meanwhile is kept', async () => {
+    let reads = 0;
+    s3Mock.on(GetObjectCommand).callsFake(() => {
+      const text = ++reads === 1 ? OLDER : NEWER;
+      return { Body: sdkStreamMixin(Readable.from([Buffer.from(text)])), ETag: `"e${reads}"` };
+    });
+    s3Mock.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({ Contents: [{ Key: input.Prefix }] }));
+    s3Mock.on(PutObjectCommand).rejects(awsError('PreconditionFailed', 'At least one of the preconditions', 412));
+    expect(await store().moveLatestForward(MINE, 3)).toEqual({ kind: 'kept-newer', current: NEWER });
+    expect(reads).toBe(2);
+    expect(puts()).toHaveLength(1);
+  });
+
+  it('gives up after five lost races with the service error, and never retries any other error', async () => {
+    bucket(OLDER, [OLDER]);
+    s3Mock.on(PutObjectCommand).rejects(awsError('PreconditionFailed', 'lost', 412));
+    await expect(store().moveLatestForward(MINE, 3)).rejects.toThrow('lost');
+    expect(puts()).toHaveLength(5);
+    s3Mock.resetHistory();
+    s3Mock.on(PutObjectCommand).rejects(awsError('AccessDenied', 'denied', 403));
+    await expect(store().moveLatestForward(MINE, 3)).rejects.toThrow('denied');
+    expect(puts()).toHaveLength(1);
   });
 });
