@@ -8,7 +8,7 @@ import { CallStats } from '../../../src/aws/callStats';
 import { createRegionClients } from '../../../src/aws/clients';
 import { Pacer } from '../../../src/aws/pacer';
 import { replayableBody } from '../../../src/aws/replayableBody';
-import { Liveness, retryPlugin } from '../../../src/aws/retry';
+import { Liveness, type RetryPlugOptions, type RetryPolicy, retryPlugin } from '../../../src/aws/retry';
 import { AwsCallError, ConfigurationError, DeadEndpointError, InterruptedError } from '../../../src/errors';
 
 /**
@@ -45,6 +45,19 @@ function scriptedServer(script: (n: number) => { status: number; type?: string; 
 
 const fastPolicy = { retries: 4, baseDelayMs: 1, maxDelayMs: 5 };
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
+
+/** An SSM client with the retry middleware and no network: `handle` answers (or fails) every attempt. */
+function injectedClient(handle: () => Promise<unknown>, options: Partial<RetryPlugOptions> & { policy: RetryPolicy }) {
+  const ssm = new SSMClient({
+    region: 'us-west-2',
+    endpoint: 'http://127.0.0.1:9',
+    credentials,
+    maxAttempts: 1,
+    requestHandler: { handle: handle as () => Promise<never> },
+  });
+  ssm.middlewareStack.use(retryPlugin({ pacer: new Pacer({ maxInFlight: 1 }), stats: new CallStats(), ...options }));
+  return ssm;
+}
 
 async function withServer(
   script: Parameters<typeof scriptedServer>[0],
@@ -347,29 +360,19 @@ describe('Dead endpoints: the two-minute budget, on an injected clock', () => {
   async function deadRun(liveness = new Liveness()) {
     let clock = 0;
     let attempts = 0;
-    const ssm = new SSMClient({
-      region: 'us-west-2',
-      endpoint: 'http://127.0.0.1:9',
-      credentials,
-      maxAttempts: 1,
-      requestHandler: {
-        handle: async () => {
-          attempts++;
-          clock += 30_000;
-          throw Object.assign(new Error('no answer'), { name: 'TimeoutError' });
-        },
+    const ssm = injectedClient(
+      async () => {
+        attempts++;
+        clock += 30_000;
+        throw Object.assign(new Error('no answer'), { name: 'TimeoutError' });
       },
-    });
-    ssm.middlewareStack.use(
-      retryPlugin({
+      {
         policy: { retries: 10, baseDelayMs: 1, maxDelayMs: 1 },
-        pacer: new Pacer({ maxInFlight: 1 }),
-        stats: new CallStats(),
         sleep: async () => {},
         now: () => clock,
         liveness,
         requestTimeoutMs: 30_000,
-      }),
+      },
     );
     const error = await ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e);
     return { attempts, error: error as Error, seconds: clock / 1000 };
@@ -497,30 +500,20 @@ describe('Back-off: full jitter under a doubling ceiling, on an injected sleep',
   ) {
     let attempts = 0;
     const slept: number[] = [];
-    const ssm = new SSMClient({
-      region: 'us-west-2',
-      endpoint: 'http://127.0.0.1:9',
-      credentials,
-      maxAttempts: 1,
-      requestHandler: {
-        handle: async () => {
-          if (++attempts <= failures) throw failure();
-          throw Object.assign(new Error('stop'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
-        },
+    const ssm = injectedClient(
+      async () => {
+        if (++attempts <= failures) throw failure();
+        throw Object.assign(new Error('stop'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
       },
-    });
-    ssm.middlewareStack.use(
-      retryPlugin({
+      {
         policy: { retries: 6, baseDelayMs: 100, maxDelayMs: 1_000 },
-        pacer: new Pacer({ maxInFlight: 1 }),
-        stats: new CallStats(),
         sleep: async (ms) => {
           slept.push(ms);
           interrupt?.abort(new InterruptedError('SIGTERM'));
         },
         random,
         ...(interrupt ? { signal: interrupt.signal } : {}),
-      }),
+      },
     );
     const command =
       kind === 'read'
@@ -573,13 +566,6 @@ describe('Back-off: full jitter under a doubling ceiling, on an injected sleep',
   it('an interruption while the pacer held the attempt back: the attempt is never sent', async () => {
     const controller = new AbortController();
     let sent = 0;
-    const ssm = new SSMClient({
-      region: 'us-west-2',
-      endpoint: 'http://127.0.0.1:9',
-      credentials,
-      maxAttempts: 1,
-      requestHandler: { handle: async () => ++sent as never },
-    });
     const pacer = new Pacer({ maxInFlight: 1 });
     // The signal comes as the pacer lets the attempt go.
     const run = pacer.run.bind(pacer);
@@ -592,9 +578,7 @@ describe('Back-off: full jitter under a doubling ceiling, on an injected sleep',
         },
         signal,
       );
-    ssm.middlewareStack.use(
-      retryPlugin({ policy: fastPolicy, pacer, stats: new CallStats(), signal: controller.signal }),
-    );
+    const ssm = injectedClient(async () => ++sent, { policy: fastPolicy, pacer, signal: controller.signal });
     await expect(ssm.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toBeInstanceOf(InterruptedError);
     expect(sent).toBe(0);
   });
