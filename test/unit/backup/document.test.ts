@@ -278,4 +278,121 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
     expect(d.end().parameter_count).toBe(3);
     expect(values).toEqual(['a', 'b\nc', 'é']);
   });
+
+  const decodeAll = (chunks: Buffer[], limits = small) => {
+    const names: string[] = [];
+    const d = new DocumentDecoder('file:x', (p) => names.push(p.Name), limits);
+    for (const chunk of chunks) d.push(chunk);
+    return { header: d.end(), names };
+  };
+  /** In chunks of 256 bytes, as a stream delivers a document. */
+  const decodeStreamed = (doc: Buffer, limits = small) => {
+    const names: string[] = [];
+    const d = new DocumentDecoder('file:x', (p) => names.push(p.Name), limits);
+    for (let i = 0; i < doc.length; i += 256) d.push(doc.subarray(i, i + 256));
+    return { header: d.end(), names };
+  };
+  const whole = (fields: object) => Buffer.from(JSON.stringify(fields, null, 2));
+  const HEADER = { backup_date: '2026-11-29', backup_timestamp: '20261129_130000', environment: 'dev' };
+
+  it('knows the one-per-line layout, so its size is bounded by the backup, not the whole-document bound', () => {
+    const doc = validDoc(Array.from({ length: 50 }, (_, i) => `value-${i}`.repeat(20)));
+    expect(doc.length).toBeGreaterThan(4096);
+    const { header, names } = decodeStreamed(doc, { parameterLineBytes: 1024, wholeDocumentBytes: 4096 });
+    expect(header.parameter_count).toBe(50);
+    expect(names).toHaveLength(50);
+  });
+
+  it('reads a document whose last line has no newline, and one with a byte order mark on its first line', () => {
+    const doc = validDoc(['a', 'b']);
+    expect(decodeAll([doc.subarray(0, doc.length - 1)]).names).toEqual(['/dev/p0', '/dev/p1']);
+    expect(decodeAll([Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), doc])]).names).toEqual(['/dev/p0', '/dev/p1']);
+  });
+
+  it('reads chunks that begin or end exactly at a newline', () => {
+    const doc = validDoc(['a', 'b', 'c']);
+    const chunks: Buffer[] = [];
+    let start = 0;
+    for (let i = doc.indexOf(10); i >= 0; i = doc.indexOf(10, i + 1)) {
+      chunks.push(doc.subarray(start, i), doc.subarray(i, i + 1));
+      start = i + 1;
+    }
+    chunks.push(doc.subarray(start));
+    expect(decodeAll(chunks.filter((c) => c.length)).names).toEqual(['/dev/p0', '/dev/p1', '/dev/p2']);
+  });
+
+  it('takes tab, carriage return, space and newline before the document, in their own chunks', () => {
+    expect(decodeAll([Buffer.from('\t\r\n '), Buffer.from(' \n'), validDoc(['a'])]).names).toEqual(['/dev/p0']);
+    expect(() => decodeAll([Buffer.from([0xef, 0xbb, 0x7b])])).toThrow(/does not start with '\{'/);
+    expect(() => decodeAll([Buffer.from([0xef, 0x7b])])).toThrow(/does not start with '\{'/);
+  });
+
+  it('the whole-document bound is inclusive: exactly at it is read', () => {
+    const doc = whole({ ...HEADER, parameter_count: 0, parameters: [] });
+    expect(decodeAll([doc], { parameterLineBytes: 1024, wholeDocumentBytes: doc.length }).header.parameter_count).toBe(
+      0,
+    );
+    expect(() => decodeAll([doc], { parameterLineBytes: 1024, wholeDocumentBytes: doc.length - 1 })).toThrow(
+      `file:x is not a backup document: over ${(doc.length - 1) / 1024} KiB without one parameter line`,
+    );
+    const mib = 1024 * 1024;
+    expect(() =>
+      decodeAll([Buffer.from('{\n'), Buffer.alloc(mib, 0x41)], {
+        parameterLineBytes: 2 * mib,
+        wholeDocumentBytes: mib,
+      }),
+    ).toThrow('over 1 MiB without one parameter line');
+  });
+
+  it('in the one-per-line layout, any line over the bound is damage, not only a parameter line', () => {
+    const doc = validDoc(['a']).toString('utf8');
+    const lines = doc.split('\n');
+    // A header line after the parameters (the trailing fields), made too long.
+    const at = lines.findIndex((l) => l.includes('"region"'));
+    lines[at] = `  "region": "${'x'.repeat(2000)}",`;
+    expect(() => decodeStreamed(Buffer.from(lines.join('\n')))).toThrow(/is damaged: parameters\[1\] is over 1 KiB/);
+  });
+
+  it('refuses a null parameter, a parameters field that is not an array, and one-per-line with a non-empty array', () => {
+    expect(() => decodeAll([whole({ ...HEADER, parameter_count: 1, parameters: [null] })])).toThrow(
+      'file:x: parameters[0] lacks a Name, Type or Value',
+    );
+    expect(() => decodeAll([whole({ ...HEADER, parameter_count: 0, parameters: 'none' })])).toThrow(
+      'file:x is not a backup document: no parameters array',
+    );
+    const doc = validDoc(['a']).toString('utf8').replace('"parameters": [', '"parameters": [1');
+    expect(() => decodeAll([Buffer.from(doc)])).toThrow(
+      'file:x is not a backup document: parameters are not one per line',
+    );
+  });
+
+  it('names every duplicate once, sorted, at most twenty, with their count', () => {
+    const parameters = Array.from({ length: 22 }, (_, i) => ({
+      Name: `/dev/d${String(i).padStart(2, '0')}`,
+      Type: 'String',
+      Value: 'v',
+    }));
+    const doc = whole({
+      ...HEADER,
+      parameter_count: 45,
+      parameters: [...parameters, ...parameters.reverse(), parameters[0]],
+    });
+    const names = Array.from({ length: 20 }, (_, i) => `/dev/d${String(i).padStart(2, '0')}`).join(', ');
+    expect(() => decodeAll([doc])).toThrow(
+      `file:x is damaged: it holds 22 names more than once (${names}); refusing to use it`,
+    );
+  });
+
+  it('leaves out undefined fields when it encodes', () => {
+    const doc = buildDocument({
+      env: 'dev',
+      region: 'us-west-2',
+      accountId: '123456789012',
+      startedAt: new Date('2026-11-29T13:00:00Z'),
+      parameters: [],
+    });
+    const text = Buffer.concat(encodeDocument({ ...doc, account_id: undefined } as never).chunks).toString('utf8');
+    expect(text).not.toContain('account_id');
+    expect(JSON.parse(text)).toEqual({ ...doc, account_id: undefined });
+  });
 });
