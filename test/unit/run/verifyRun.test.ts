@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
-import { GetParametersCommand } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ssm';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { IntegrityError, NoBackupError, UsageError } from '../../../src/errors';
 import { RegionSession } from '../../../src/run/region';
 import { runVerify, type VerifyInput } from '../../../src/run/verifyRun';
-import { regionClients, resetMocks, s3Mock, ssmMock } from '../support/mocks';
+import { backedUp, regionClients, resetMocks, s3Mock, ssmMock } from '../support/mocks';
+import { driftedWorld, fixtureA, fixtureB, UnitWorld, unitSession } from '../support/world';
 
 beforeEach(resetMocks);
 
@@ -84,5 +85,99 @@ describe('Function: runVerify --metadata-only (what the audit duty may do)', () 
     await expect(runVerify(input({ againstLive: true }))).rejects.toThrow(UsageError);
     world(good, null);
     await expect(runVerify(input({ maxAgeMs: 1000 }))).rejects.toThrow(NoBackupError);
+  });
+});
+
+describe('Function: runVerify, content (the backup read and checked)', () => {
+  const content = (overrides: Partial<VerifyInput> = {}) =>
+    input({ session: unitSession(), metadataOnly: false, ...overrides });
+
+  it('reads the backup latest.txt names, and reports its count, bytes, hash and time', async () => {
+    const world = new UnitWorld();
+    const key = world.putBackup('2026-11-29T13:00:00Z', [fixtureA(), fixtureB()]);
+    const report = await runVerify(content());
+    const stored = world.objects.get(key)!;
+    expect(report).toMatchObject({
+      mode: 'content',
+      origin: `s3://bucket-us-west-2/${key}`,
+      parameterCount: 2,
+      bytes: stored.body.length,
+      sha256: Buffer.from(stored.sha256Base64!, 'base64').toString('hex'),
+      backupTime: '2026-11-29T13:00:00.000Z',
+      strict: false,
+      failures: [],
+    });
+    expect(report).not.toHaveProperty('drift');
+    expect(report).not.toHaveProperty('age');
+  });
+
+  it('--max-age: the age of the newest backup, inclusive bound; for an older --from, latest.txt says which is newest', async () => {
+    const world = new UnitWorld();
+    const older = world.putBackup('2026-11-28T13:00:00Z', [fixtureA()], { latest: false });
+    const newest = world.putBackup('2026-11-29T13:00:00Z', [fixtureA()]);
+    const exact = await runVerify(content({ maxAgeMs: 3600_000 }));
+    expect(exact.age).toEqual({ newestKey: newest, ageMs: 3600_000, maxAgeMs: 3600_000 });
+    expect(exact.failures).toEqual([]);
+    expect((await runVerify(content({ maxAgeMs: 3599_999 }))).failures).toEqual(['too-old']);
+    const fromOlder = await runVerify(content({ from: { kind: 'key', key: older }, maxAgeMs: 7200_000 }));
+    expect(fromOlder.age?.newestKey).toBe(newest);
+    expect(fromOlder.parameterCount).toBe(1);
+  });
+
+  it('with no backup, --max-age says there is none younger than it', async () => {
+    new UnitWorld();
+    await expect(runVerify(content({ maxAgeMs: 7200_000 }))).rejects.toThrow(
+      /: there is no backup younger than 7200 s$/,
+    );
+    await expect(runVerify(content())).rejects.not.toThrow(/younger than/);
+  });
+
+  it('--against-live: missing and changed fail; extra fails only with --strict; tags read only if the backup has them', async () => {
+    const world = driftedWorld();
+    world.live.set('/app/dev/new', backedUp('/app/dev/new'));
+    const report = await runVerify(content({ againstLive: true }));
+    expect(report.drift).toEqual({
+      missing: ['/app/dev/b'],
+      extra: ['/app/dev/new'],
+      changed: [{ name: '/app/dev/a', differences: ['value'] }],
+    });
+    expect(report.failures).toEqual(['drift']);
+    expect(ssmMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
+
+    const onlyExtra = new UnitWorld();
+    onlyExtra.putBackup('2026-11-29T13:00:00Z', [fixtureA({ Tags: [{ Key: 'team', Value: 'x' }] })]);
+    onlyExtra.setLive([fixtureA({ Tags: [{ Key: 'team', Value: 'x' }] }), backedUp('/app/dev/new')]);
+    expect((await runVerify(content({ againstLive: true }))).failures).toEqual([]);
+    expect(ssmMock.commandCalls(ListTagsForResourceCommand).length).toBeGreaterThan(0);
+    expect((await runVerify(content({ againstLive: true, strict: true }))).failures).toEqual(['drift']);
+  });
+});
+
+describe('Function: runVerify --metadata-only, each problem named', () => {
+  it.each([
+    [{ ContentLength: 0 }, 'it is empty'],
+    [{ ChecksumSHA256: undefined }, 'S3 holds no SHA-256 for it, though ssm-backup always stores one'],
+    [{ Metadata: { 'parameter-count': 'x' } }, 'it has no parameter-count metadata'],
+  ])('%p: %s', async (change, problem) => {
+    world({ ...good, ...change });
+    await expect(runVerify(input())).rejects.toThrow(
+      new IntegrityError(`s3://bucket-us-west-2/${KEY} was not written by ssm-backup as it is: ${problem}`),
+    );
+  });
+
+  it('an object of one byte is not empty; no encryption, none reported', async () => {
+    world({ ...good, ContentLength: 1, ServerSideEncryption: undefined });
+    const report = await runVerify(input());
+    expect(report.bytes).toBe(1);
+    expect(report).not.toHaveProperty('encryption');
+    expect(report.backupTime).toBe('2026-11-29T13:00:00.000Z');
+    expect(report.checksum).toBe('recorded by S3 at upload (content not read)');
+  });
+
+  it('--max-age with latest.txt gone: no backup in the region', async () => {
+    world(good, null);
+    await expect(runVerify(input({ from: { kind: 'key', key: KEY }, maxAgeMs: 1000 }))).rejects.toThrow(
+      new NoBackupError('no backup in us-west-2: latest.txt does not exist'),
+    );
   });
 });
