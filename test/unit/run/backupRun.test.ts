@@ -690,3 +690,76 @@ describe('Function: runBackup', () => {
     expect(JSON.stringify(result.summary)).not.toContain('SECRET-unit-value');
   });
 });
+
+describe('Function: runBackup, the summary of every ending', () => {
+  beforeEach(resetMocks);
+
+  it('one empty region among good ones is a warning (exit 3); durations come from the clock', async () => {
+    standardWorld({ emptyIn: 'us-west-2' });
+    let tick = 0;
+    const result = await runBackup(input({ now: () => new Date(Date.parse('2026-11-29T13:00:00Z') + 1000 * tick++) }));
+    expect(statuses(result)).toEqual([
+      ['ap-northeast-1', 'ok'],
+      ['us-west-2', 'empty'],
+      ['us-east-1', 'ok'],
+    ]);
+    expect(result.summary.status).toBe('warning');
+    expect(result.exitCode).toBe(ExitCode.NeedsAttention);
+    expect(result.summary.durationMs).toBeGreaterThan(0);
+    expect(result.summary.durationMs).toBe(1000 * (tick - 1));
+  });
+
+  it('a failed region reports how long it ran; the regions after it were not started because of it', async () => {
+    standardWorld({ failGetParametersIn: 'us-west-2' });
+    let tick = 0;
+    const result = await runBackup(input({ now: () => new Date(Date.parse('2026-11-29T13:00:00Z') + 1000 * tick++) }));
+    const [, failed, after] = result.summary.regions;
+    expect(failed).toMatchObject({ status: 'failed', durationMs: expect.any(Number) });
+    expect((failed as { durationMs: number }).durationMs).toBeGreaterThan(0);
+    expect(after).toEqual({
+      status: 'not-started',
+      region: 'us-east-1',
+      bucket: 'bucket-us-east-1',
+      reason: 'an earlier region failed',
+    });
+  });
+
+  it('when the regions cannot be resolved, no region is listed and the error is in the summary', async () => {
+    standardWorld();
+    ssmMock.on(GetParameterCommand).rejects(awsError('AccessDeniedException', 'not allowed', 400));
+    const result = await runBackup(input());
+    expect(result.exitCode).toBe(ExitCode.Failed);
+    expect(result.summary.regions).toEqual([]);
+    expect(result.summary.error).toEqual({
+      name: result.failure?.name,
+      code: 'AccessDeniedException',
+      message: 'not allowed',
+    });
+  });
+
+  it('a failed check names every region that is not ready in one error, and lists every region as not started', async () => {
+    standardWorld({ buckets: { 'bucket-us-west-2': 'missing', 'bucket-us-east-1': 'forbidden' } });
+    const result = await runBackup(input());
+    expect(result.failure).toBeInstanceOf(ConfigurationError);
+    expect(result.failure?.message).toMatch(
+      /^2 regions are not ready: us-west-2: bucket bucket-us-west-2 .* does not exist; us-east-1: .*cannot be reached \(Forbidden\)/,
+    );
+    expect(result.summary.regions).toEqual(
+      REGIONS.map((region) => ({ status: 'not-started', region, reason: 'the run stopped before any region started' })),
+    );
+  });
+
+  it("reports a region's progress only once it has started, though its collection began earlier", async () => {
+    // The first region's collection runs alongside the checks (here it ends before the region starts):
+    // its progress then is not reported; the second region's, started at its start, is.
+    standardWorld();
+    const run = input({ regions: ['ap-northeast-1', 'us-west-2'] });
+    await runBackup(run);
+    const types = run.events.map((e) => ('region' in e ? `${e.type}:${e.region}` : e.type));
+    const start = types.indexOf('region-start:ap-northeast-1');
+    expect(start).toBeGreaterThan(0);
+    expect(types.slice(0, start).filter((t) => t.startsWith('progress'))).toEqual([]);
+    const second = types.indexOf('region-start:us-west-2');
+    expect(types.indexOf('progress:us-west-2')).toBeGreaterThan(second);
+  });
+});
