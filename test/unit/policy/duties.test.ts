@@ -212,3 +212,25 @@ describe('Function: dutyPolicy', () => {
     expect(() => dutyPolicy('backup', { ...scope, regions: many })).toThrow(/over IAM's 6144 for a managed policy/);
   });
 });
+
+describe('The policies as written (reviewed on change: `npx jest -u` records one)', () => {
+  // Each Sid, action and condition is part of what an operator attaches: a change to any shows here.
+  it.each(DUTIES)('%s', (duty) => {
+    expect(dutyPolicy(duty, scope)).toMatchSnapshot();
+  });
+
+  it('the same in another partition (aws-cn), one region', () => {
+    expect(dutyPolicy('backup', { ...scope, regions: ['cn-north-1'] })).toMatchSnapshot();
+  });
+});
+
+describe('Partitions', () => {
+  it('a scope spanning two partitions is refused, naming the regions and partitions', () => {
+    expect(() => dutyPolicy('audit', { ...scope, regions: ['us-west-2', 'cn-north-1'] })).toThrow(
+      new ConfigurationError(
+        'the regions us-west-2, cn-north-1 span the partitions aws, aws-cn: one policy or stack covers one ' +
+          'partition; give each its own',
+      ),
+    );
+  });
+});
