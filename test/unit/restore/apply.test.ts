@@ -216,3 +216,127 @@ describe('Function: applyPlan, interrupted between a write and its tags', () => 
     expect(result.failed).toEqual([{ name: '/dev/x', code: 'InterruptedError' }]);
   });
 });
+
+describe('Function: applyPlan, the details of each write', () => {
+  beforeEach(() => {
+    ssmMock.on(PutParameterCommand).resolves({});
+    ssmMock.on(AddTagsToResourceCommand).resolves({});
+    ssmMock.on(RemoveTagsFromResourceCommand).resolves({});
+  });
+
+  it('results are sorted by name, progress counts every write once, skipped updates are named', async () => {
+    const progress: [number, number][] = [];
+    const backup = [p('/dev/c'), p('/dev/a'), p('/dev/b', { Description: 'changed' })];
+    const result = await apply(backup, [p('/dev/b')], { onProgress: (done, total) => progress.push([done, total]) });
+    expect(result).toEqual({
+      created: ['/dev/a', '/dev/c'],
+      updated: [],
+      skipped: ['/dev/b'],
+      failed: [],
+      notSent: [],
+    });
+    expect(progress).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input.Name)).not.toContain('/dev/b');
+  });
+
+  it('failures are sorted by name', async () => {
+    ssmMock.on(PutParameterCommand).rejects(awsError('AccessDeniedException', 'no'));
+    const result = await apply([p('/dev/b'), p('/dev/a')], []);
+    expect(result.failed.map((f) => f.name)).toEqual(['/dev/a', '/dev/b']);
+  });
+
+  it('creates with no Tags field when the backup has none; an update without tags in the backup leaves tags alone', async () => {
+    await apply([p('/dev/new')], []);
+    expect(ssmMock.commandCalls(PutParameterCommand)[0]!.args[0].input.Tags).toBeUndefined();
+    await apply(
+      [p('/dev/x', { Description: 'new', Tags: undefined })],
+      [p('/dev/x', { Tags: [{ Key: 'k', Value: 'v' }] })],
+      {
+        overwrite: true,
+      },
+    );
+    expect(ssmMock.commandCalls(RemoveTagsFromResourceCommand)).toHaveLength(0);
+    expect(ssmMock.commandCalls(AddTagsToResourceCommand)).toHaveLength(0);
+  });
+
+  it('an update to no tags removes every tag and adds none; a tag kept by key is not removed', async () => {
+    await apply([p('/dev/x', { Description: 'new', Tags: [] })], [p('/dev/x', { Tags: [{ Key: 'k', Value: 'v' }] })], {
+      overwrite: true,
+    });
+    expect(ssmMock.commandCalls(RemoveTagsFromResourceCommand)[0]!.args[0].input.TagKeys).toEqual(['k']);
+    expect(ssmMock.commandCalls(AddTagsToResourceCommand)).toHaveLength(0);
+    ssmMock.resetHistory();
+    await apply(
+      [p('/dev/x', { Description: 'new', Tags: [{ Key: 'k', Value: 'changed' }] })],
+      [
+        p('/dev/x', {
+          Tags: [
+            { Key: 'k', Value: 'v' },
+            { Key: 'gone', Value: 'v' },
+          ],
+        }),
+      ],
+      { overwrite: true },
+    );
+    expect(ssmMock.commandCalls(RemoveTagsFromResourceCommand)[0]!.args[0].input.TagKeys).toEqual(['gone']);
+    expect(ssmMock.commandCalls(AddTagsToResourceCommand)[0]!.args[0].input.Tags).toEqual([
+      { Key: 'k', Value: 'changed' },
+    ]);
+  });
+
+  it('the KMS key goes only with a SecureString; a blank description is sent as empty, to clear one', async () => {
+    const plan = planRestore({
+      environment: 'dev',
+      source: 'x',
+      from: 'k',
+      backupSha256: 'h',
+      backup: [p('/dev/s', { Type: 'SecureString', KeyId: 'alias/mine' }), p('/dev/t')],
+      live: [],
+      sourceRegion: 'us-west-2',
+      targetRegion: 'us-west-2',
+      accountId: '123456789012',
+    });
+    await applyPlan({
+      ssm: regionClients().ssm,
+      plan,
+      backup: [p('/dev/s', { Type: 'SecureString', KeyId: 'alias/mine' }), p('/dev/t', { Description: undefined })],
+      live: [],
+      overwrite: false,
+      writesPerSecond: 0,
+      concurrency: 2,
+    });
+    const inputs = Object.fromEntries(
+      ssmMock.commandCalls(PutParameterCommand).map((c) => [c.args[0].input.Name, c.args[0].input]),
+    );
+    expect(inputs['/dev/t']).not.toHaveProperty('KeyId');
+    expect(inputs['/dev/t']!.Description).toBe('');
+    expect(inputs['/dev/s']!.KeyId).toBe('alias/mine');
+  });
+
+  it('a planned name missing from the backup is a failure of that name, not a crash', async () => {
+    const plan = planRestore({
+      environment: 'dev',
+      source: 'x',
+      from: 'k',
+      backupSha256: 'h',
+      backup: [p('/dev/a')],
+      live: [],
+      sourceRegion: 'us-west-2',
+      targetRegion: 'us-west-2',
+      accountId: '123456789012',
+    });
+    const result = await applyPlan({
+      ssm: regionClients().ssm,
+      plan,
+      backup: [],
+      live: [],
+      overwrite: false,
+      writesPerSecond: 0,
+      concurrency: 0,
+    });
+    expect(result.failed).toEqual([{ name: '/dev/a', code: 'UnknownError' }]);
+  });
+});
