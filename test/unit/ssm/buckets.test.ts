@@ -100,3 +100,63 @@ describe('Function: resolveBucket', () => {
     });
   });
 });
+
+describe('Function: resolveBucket, what a bucket key may hold', () => {
+  const KEY = '/jenkins/dev/backup/us-west-2/s3-bucket-name';
+  const resolve = () => resolveBucket({ env: 'dev', region: 'us-west-2', ssm: regionClients().ssm });
+  const refused = async (value: string) => {
+    wiring({ [KEY]: value });
+    const error = await resolve().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  };
+
+  it('refuses blank, an s3:// URL (any case), and what is no bucket name, naming key and region', async () => {
+    expect(await refused('  ')).toBe(`${KEY} in us-west-2 is empty: it must hold the backup bucket's name`);
+    for (const url of ['s3://b-usw2', 'S3://b-usw2'])
+      expect(await refused(url)).toBe(`${KEY} in us-west-2 holds an s3:// URL: it must hold the bare bucket name`);
+    for (const name of ['ab', 'a'.repeat(64), 'Upper-case', 'b-usw2-', '-b-usw2', 'b_usw2', 'x s3://y'])
+      expect(await refused(name)).toBe(`${KEY} in us-west-2 holds '${name}', which is not an S3 bucket name`);
+  });
+
+  it('takes a bucket name trimmed, three and sixty-three characters long', async () => {
+    for (const name of ['abc', 'a'.repeat(63), 'b.usw2-1']) {
+      wiring({ [KEY]: ` ${name}\n` });
+      expect((await resolve()).bucket).toBe(name);
+    }
+  });
+
+  it("refuses the stack's bucket of another environment, or of another account", async () => {
+    const bucket = (env: string, account: string) => `jenkins-infra-ssm-backup-${env}-${account}-us-west-2`;
+    expect(await refused(bucket('prod', '123456789012'))).toBe(
+      `${KEY} in us-west-2 holds '${bucket('prod', '123456789012')}', the bucket of environment 'prod', not 'dev': ` +
+        "refusing to use another environment's bucket",
+    );
+    wiring({ [KEY]: bucket('dev', '123456789012') });
+    expect((await resolve()).bucket).toBe(bucket('dev', '123456789012'));
+    ssmMock.on(GetParametersCommand).callsFake(({ Names }: { Names: string[] }) => ({
+      Parameters: Names.filter((n) => n === KEY).map((n) => ({
+        Name: n,
+        Value: bucket('dev', '123456789012'),
+        ARN: `arn:aws:ssm:us-west-2:210987654321:parameter${n}`,
+      })),
+    }));
+    const error = await resolve().catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `${KEY} in us-west-2 holds '${bucket('dev', '123456789012')}', a bucket of account 123456789012, not ` +
+        "210987654321: refusing to use another account's bucket",
+    );
+  });
+
+  it('takes the account from an ARN of any partition, and only from an SSM parameter ARN', async () => {
+    for (const [arn, account] of [
+      ['arn:aws-cn:ssm:cn-north-1:210987654321:parameter/x', '210987654321'],
+      ['arn:aws:ssm:us-west-2:210987654321:parameter/x', '210987654321'],
+      ['xarn:aws:ssm:us-west-2:210987654321:parameter/x', undefined],
+      ['arn:aws:s3:us-west-2:210987654321:parameter/x', undefined],
+    ] as const) {
+      ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: KEY, Value: 'b-usw2', ARN: arn }] });
+      expect((await resolve()).accountId).toBe(account);
+    }
+  });
+});
