@@ -206,3 +206,89 @@ describe('Function: toBackedUp', () => {
     expect(Object.keys(toBackedUp('/b/dev/y', param('/b/dev/y'), undefined))).not.toContain('Description');
   });
 });
+
+describe('Function: collectParameters, each decryption failure and the progress it reports', () => {
+  it.each([
+    'KMSAccessDeniedException',
+    'KMSDisabledException',
+    'KMSInvalidStateException',
+    'KMSNotFoundException',
+    'InvalidKeyId',
+  ])('%s names the parameter as undecryptable; the rest are captured', async (code) => {
+    const all = names('/a/dev/s', 3);
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: all.map((n) => meta(n, { Type: 'SecureString' })) });
+    serveGetParameters(new Map(all.map((n) => [n, param(n)])), (batch) =>
+      batch.includes(all[1]!) ? awsError(code, 'neutral') : undefined,
+    );
+    const result = await collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false });
+    expect(result.undecryptable).toEqual([{ name: all[1], code }]);
+    expect(result.parameters.map((p) => p.Name)).toEqual([all[0], all[2]]);
+  });
+
+  it('AccessDenied is a decryption failure only when it names KMS', async () => {
+    const all = names('/a/dev/s', 2);
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: all.map((n) => meta(n)) });
+    serveGetParameters(new Map(all.map((n) => [n, param(n)])), (batch) =>
+      batch.includes(all[0]!) ? awsError('AccessDeniedException', 'not authorized to perform kms:Decrypt') : undefined,
+    );
+    const result = await collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false });
+    expect(result.undecryptable).toEqual([{ name: all[0], code: 'AccessDeniedException' }]);
+  });
+
+  it('reports progress as it goes: pages, listed and fetched only grow, and the last report is complete', async () => {
+    const all = names('/a/dev/p', 25);
+    ssmMock
+      .on(DescribeParametersCommand)
+      .resolvesOnce({ Parameters: all.slice(0, 15).map((n) => meta(n)), NextToken: 't' })
+      .resolvesOnce({ Parameters: all.slice(15).map((n) => meta(n)) });
+    serveGetParameters(new Map(all.map((n) => [n, param(n)])));
+    const reports: { listed: number; listPages: number; fetched: number; listingDone: boolean }[] = [];
+    const result = await collectParameters({
+      ssm: regionClients().ssm,
+      env: 'dev',
+      concurrency: 2,
+      withTags: false,
+      onProgress: (p) => reports.push(p),
+    });
+    expect(result).toMatchObject({ listed: 25, listPages: 2, fetchBatches: 3 });
+    for (let i = 1; i < reports.length; i++) {
+      expect(reports[i]!.listed).toBeGreaterThanOrEqual(reports[i - 1]!.listed);
+      expect(reports[i]!.fetched).toBeGreaterThanOrEqual(reports[i - 1]!.fetched);
+    }
+    expect(reports.at(-1)).toEqual({ listed: 25, listPages: 2, fetched: 25, listingDone: true });
+    expect(reports.filter((r) => r.listingDone).length).toBeGreaterThan(0);
+    expect(reports[0]!.listingDone).toBe(false);
+  });
+
+  it('a stop signal ends the listing with its reason; nothing is fetched after it', async () => {
+    const stop = new AbortController();
+    ssmMock.on(DescribeParametersCommand).callsFake(() => {
+      stop.abort(new Error('a check failed'));
+      return { Parameters: [meta('/a/dev/x')], NextToken: 'more' };
+    });
+    serveGetParameters(new Map([['/a/dev/x', param('/a/dev/x')]]));
+    await expect(
+      collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false, stop: stop.signal }),
+    ).rejects.toThrow('a check failed');
+    expect(ssmMock.commandCalls(DescribeParametersCommand)).toHaveLength(1);
+    expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(0);
+  });
+
+  it('vanished names are sorted', async () => {
+    const all = ['/a/dev/c', '/a/dev/a', '/a/dev/b'];
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: all.map((n) => meta(n)) });
+    serveGetParameters(new Map());
+    const result = await collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 1, withTags: false });
+    expect(result.vanished).toEqual(['/a/dev/a', '/a/dev/b', '/a/dev/c']);
+  });
+
+  it('the data type comes from the value, else from the listing', () => {
+    expect(toBackedUp('/x', { Type: 'String', Value: 'v' }, meta('/x', { DataType: 'aws:ec2:image' })).DataType).toBe(
+      'aws:ec2:image',
+    );
+    expect(
+      toBackedUp('/x', { Type: 'String', Value: 'v', DataType: 'text' }, meta('/x', { DataType: 'aws:ec2:image' }))
+        .DataType,
+    ).toBe('text');
+  });
+});
