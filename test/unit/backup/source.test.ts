@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import { buildDocument, encodeDocument } from '../../../src/backup/document';
 import { chooseBackupAt, loadBackup, resolveKey } from '../../../src/backup/source';
 import { BackupStore } from '../../../src/backup/store';
 import { parsePointInTime } from '../../../src/cli/sourceOption';
-import { ConfigurationError, IntegrityError, NoBackupError } from '../../../src/errors';
+import { ConfigurationError, IntegrityError, NoBackupError, UsageError } from '../../../src/errors';
 import { regionClients, resetMocks, s3Mock } from '../support/mocks';
 
 beforeEach(resetMocks);
@@ -105,5 +105,49 @@ describe('Function: chooseBackupAt', () => {
     await expect(
       resolveKey({ kind: 'key', key: '2026-11-29/ssm-backup-prod-20261129_130000-aaaa0000.json' }, 'dev', store()),
     ).rejects.toThrow(/is a backup of environment 'prod', not 'dev'/);
+  });
+});
+
+describe('Function: loadBackup from a file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-backup-source-'));
+  const written = Buffer.concat(encoded.chunks);
+  const file = join(dir, 'backup.json');
+  writeFileSync(file, written);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a regular file: its bytes, hash and count; no checksum applies', async () => {
+    const loaded = await loadBackup({ kind: 'file', path: file }, 'dev');
+    expect(loaded).toEqual({
+      origin: `file:${file}`,
+      bytes: written.length,
+      sha256Hex: createHash('sha256').update(written).digest('hex'),
+      checksum: 'not-applicable',
+      doc,
+    });
+  });
+
+  it('refuses a directory, a device, a missing file, by what it is (usage errors)', async () => {
+    await expect(loadBackup({ kind: 'file', path: dir }, 'dev')).rejects.toThrow(
+      new UsageError(`cannot read file:${dir}: it is a directory; give the path of a backup file`),
+    );
+    await expect(loadBackup({ kind: 'file', path: '/dev/null' }, 'dev')).rejects.toThrow(
+      new UsageError('cannot read file:/dev/null: it is not a regular file; give the path of a backup file'),
+    );
+    await expect(loadBackup({ kind: 'file', path: join(dir, 'nope.json') }, 'dev')).rejects.toThrow(
+      new UsageError(`cannot read file:${join(dir, 'nope.json')}: ENOENT`),
+    );
+  });
+
+  it('from S3 without a store is a programming error, said plainly', async () => {
+    await expect(loadBackup({ kind: 'latest' }, 'dev')).rejects.toThrow('a bucket is needed to read a backup from S3');
+  });
+
+  it('latest with no latest.txt: no backup has completed in the bucket yet', async () => {
+    s3Mock
+      .on(GetObjectCommand)
+      .rejects(Object.assign(new Error('x'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }));
+    await expect(resolveKey({ kind: 'latest' }, 'dev', store())).rejects.toThrow(
+      new NoBackupError('s3://bucket/latest.txt does not exist: no backup has completed in this bucket yet'),
+    );
   });
 });
