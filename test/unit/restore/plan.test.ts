@@ -134,3 +134,66 @@ describe('Function: planChanges', () => {
     ]);
   });
 });
+
+describe('Function: planChanges, each thing that can move', () => {
+  const base = {
+    environment: 'dev',
+    source: 's3://b/k',
+    from: 'k',
+    backupSha256: 'h1',
+    sourceRegion: 'us-west-2',
+    targetRegion: 'us-west-2',
+    accountId: '123456789012',
+  };
+  const plan = (extra: Partial<Parameters<typeof planRestore>[0]> = {}) =>
+    planRestore({ ...base, backup: [p('/dev/a')], live: [], ...extra });
+
+  it('the target region, and whether runner keys are included', () => {
+    expect(planChanges(plan(), plan({ targetRegion: 'eu-west-1' }))).toEqual([
+      'targetRegion was us-west-2, is eu-west-1',
+    ]);
+    expect(planChanges(plan(), plan({ includeRunnerKeys: true }))).toEqual(['includeRunnerKeys was false, is true']);
+  });
+
+  it("a create whose KMS decision changed; an update's fields; a skip's reason", () => {
+    const secure = (KeyId: string) => [p('/dev/s', { Type: 'SecureString', KeyId })];
+    const kept = plan({ backup: secure('alias/a') });
+    const replaced = plan({ backup: secure('arn:aws:kms:eu-west-1:123456789012:key/k') });
+    expect(planChanges(kept, replaced)).toEqual(['/dev/s: was CREATE, is now CREATE']);
+    const live = [p('/dev/a', { Version: 2 })];
+    const description = plan({ backup: [p('/dev/a', { Description: 'x' })], live });
+    const type = plan({ backup: [p('/dev/a', { Description: 'x', Type: 'StringList' })], live });
+    expect(planChanges(description, type)).toEqual([
+      '/dev/a: was UPDATE (live version 2), is now UPDATE (live version 2)',
+    ]);
+    const unchanged = plan({ backup: [p('/dev/a')], live: [p('/dev/a', { Version: 2 })] });
+    expect(planChanges(unchanged, plan({ backup: [p('/dev/a')], live: [p('/dev/a', { Version: 3 })] }))).toEqual([
+      '/dev/a: was UNCHANGED (live version 2), is now UNCHANGED (live version 3)',
+    ]);
+  });
+
+  it('sorts what it found, and keeps the extra live names out of the runner keys unless asked', () => {
+    const now = plan({ backup: [p('/dev/z'), p('/dev/b')] });
+    expect(planChanges(plan(), now)).toEqual([
+      '/dev/a: no longer in the plan',
+      '/dev/b: not in the reviewed plan',
+      '/dev/z: not in the reviewed plan',
+    ]);
+    const runnerKey = '/jenkins/dev/backup/us-west-2/s3-bucket-name';
+    const live = [p(runnerKey), p('/dev/other')];
+    expect(plan({ live }).extra).toEqual(['/dev/other']);
+    expect(plan({ live, includeRunnerKeys: true }).extra).toEqual(['/dev/other', runnerKey]);
+  });
+
+  it('records the live version and time of each update, each only when known', () => {
+    const live = [
+      p('/dev/a', { Version: 2, LastModifiedDate: '2026-11-29T13:00:00.000Z' }),
+      p('/dev/b', { Version: undefined }),
+    ];
+    const made = plan({ backup: [p('/dev/a', { Description: 'x' }), p('/dev/b', { Description: 'x' })], live });
+    expect(made.entries.map((e) => ('live' in e ? e.live : undefined))).toEqual([
+      { version: 2, lastModified: '2026-11-29T13:00:00.000Z' },
+      {},
+    ]);
+  });
+});
