@@ -763,3 +763,39 @@ describe('Function: runBackup, the summary of every ending', () => {
     expect(types.indexOf('progress:us-west-2')).toBeGreaterThan(second);
   });
 });
+
+describe('Function: runBackup, what a region summary holds', () => {
+  beforeEach(resetMocks);
+
+  it('its duration, the minimum fetch calls, and no deadline unless asked', async () => {
+    standardWorld();
+    let tick = 0;
+    const result = await runBackup(
+      input({ regions: ['us-west-2'], now: () => new Date(Date.parse('2026-11-29T13:00:00Z') + 1000 * tick++) }),
+    );
+    const region = result.summary.regions[0] as { durationMs: number; api: { minimumFetchCalls: number } };
+    expect(region.durationMs).toBeGreaterThan(0);
+    expect(region.api.minimumFetchCalls).toBe(1);
+    expect(region).not.toHaveProperty('deadline');
+  });
+
+  it('the stack key's ARN names the expected bucket owner on every S3 call', async () => {
+    standardWorld({ arns: true });
+    await runBackup(input({ regions: ['us-west-2'] }));
+    const owners = s3Mock.calls().map((c) => (c.args[0].input as { ExpectedBucketOwner?: string }).ExpectedBucketOwner);
+    expect(new Set(owners)).toEqual(new Set(['210987654321']));
+  });
+
+  it('a dry run reports the key, bytes and hash it would have written', async () => {
+    standardWorld();
+    const result = await runBackup(input({ regions: ['us-west-2'], dryRun: true }));
+    expect(result.summary.regions[0]).toMatchObject({
+      status: 'dry-run',
+      key: KEY,
+      bytes: expect.any(Number),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      parameterCount: 2,
+    });
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});

@@ -74,3 +74,39 @@ describe('Function: RegionDeadline.attach', () => {
     expect(operationOf(undefined)).toBe('Unknown');
   });
 });
+
+describe('Class: RegionDeadline, when it is missed', () => {
+  it('is not missed up to its time exactly; past it, by tenths of a second, in the summary too', () => {
+    const { time, now } = clock(5_000);
+    const deadline = new RegionDeadline(10_000, 5_000, now);
+    time.now = 15_000;
+    expect(deadline.overBySeconds).toBeUndefined();
+    expect(deadline.summary).toEqual({ seconds: 10 });
+    time.now = 15_000 + 2_345;
+    expect(deadline.overBySeconds).toBe(2.3);
+    expect(deadline.summary).toEqual({ seconds: 10, missedBySeconds: 2.3 });
+    time.now = 15_000 + 60_000;
+    expect(deadline.overBySeconds).toBe(60);
+  });
+
+  it('at the end of its nine tenths exactly, with calls left, it is already late', () => {
+    const { time, now } = clock();
+    const deadline = new RegionDeadline(10_000, 0, now);
+    deadline.onProgress({ listingDone: true, listed: 10, listPages: 1, fetched: 0 });
+    time.now = 9_000;
+    expect(deadline.needed('GetParameters')).toBe(Infinity);
+    time.now = 8_000;
+    expect(deadline.needed('GetParameters')).toBe(1);
+  });
+
+  it('asks nothing of an operation it does not pace, and nothing of the listing once it is done', () => {
+    const { now } = clock();
+    const deadline = new RegionDeadline(10_000, 0, now);
+    deadline.expect(100);
+    deadline.onProgress({ listingDone: false, listed: 0, listPages: 0, fetched: 0 });
+    expect(deadline.needed('ListTagsForResource')).toBe(0);
+    expect(deadline.needed('DescribeParameters')).toBeGreaterThan(0);
+    deadline.onProgress({ listingDone: true, listed: 100, listPages: 2, fetched: 0 });
+    expect(deadline.needed('DescribeParameters')).toBe(0);
+  });
+});
