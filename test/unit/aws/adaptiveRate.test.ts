@@ -123,3 +123,53 @@ describe('Class: AdaptiveRate', () => {
     expect(starts[1] - starts[0]).toBeCloseTo(1000 / 2.8, 0);
   });
 });
+
+describe('Class: AdaptiveRate, at the edges of its windows', () => {
+  it('a success exactly a second old still counts toward the accepted rate', () => {
+    const time = fakeTime();
+    const rate = new AdaptiveRate({ ...time });
+    time.clock.now = 10_000;
+    for (let i = 0; i < 4; i++) rate.onSuccess();
+    time.clock.now = 11_000;
+    rate.onThrottled();
+    expect(rate.learnedRate).toBe(4);
+  });
+
+  it('a throttle exactly half a second after a cut cuts again; one just before does not', () => {
+    const time = fakeTime();
+    const rate = new AdaptiveRate({ ...time });
+    time.clock.now = 10_000;
+    for (let i = 0; i < 20; i++) rate.onSuccess();
+    rate.onThrottled();
+    expect(rate.learnedRate).toBe(20);
+    time.clock.now = 10_499;
+    rate.onThrottled();
+    expect(rate.learnedRate).toBe(20);
+    time.clock.now = 10_500;
+    rate.onThrottled();
+    // Cut again: from the lower of the curve (grown back from 14 since the first cut) and the 20 accepted.
+    expect(rate.learnedRate).toBeLessThan(20);
+  });
+
+  it('waits only when a send would come early: the first send of a learned rate goes at once', async () => {
+    const time = fakeTime();
+    const sleeps: number[] = [];
+    const rate = new AdaptiveRate({
+      ...time,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        time.clock.now += ms;
+      },
+    });
+    accept(rate, time, 10);
+    rate.onThrottled();
+    await rate.acquire();
+    expect(sleeps).toEqual([]);
+    await rate.acquire();
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('a negative cap is no cap', () => {
+    expect(new AdaptiveRate({ ...fakeTime(), cap: -1 }).rate).toBe(Infinity);
+  });
+});

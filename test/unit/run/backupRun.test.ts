@@ -779,7 +779,7 @@ describe('Function: runBackup, what a region summary holds', () => {
     expect(region).not.toHaveProperty('deadline');
   });
 
-  it('the stack key's ARN names the expected bucket owner on every S3 call', async () => {
+  it("the stack key's ARN names the expected bucket owner on every S3 call", async () => {
     standardWorld({ arns: true });
     await runBackup(input({ regions: ['us-west-2'] }));
     const owners = s3Mock.calls().map((c) => (c.args[0].input as { ExpectedBucketOwner?: string }).ExpectedBucketOwner);
