@@ -1,5 +1,6 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { runList } from '../../../src/run/listRun';
-import { resetMocks } from '../support/mocks';
+import { awsError, resetMocks, s3Mock } from '../support/mocks';
 import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
 
 beforeEach(resetMocks);
@@ -28,5 +29,16 @@ describe('Function: runList', () => {
     const listing = await runList(session());
     expect(listing.latest).toBeNull();
     expect(listing.backups).toHaveLength(1);
+  });
+});
+
+describe('Function: runList, what stops it', () => {
+  it("a latest.txt of another environment's backup is shown as none; a failure to read it is the listing's", async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [a()]);
+    world.objects.set('latest.txt', { body: Buffer.from('2026-11-29/ssm-backup-prod-20261129_130000-0000beef.json') });
+    expect((await runList(session())).latest).toBeNull();
+    s3Mock.on(GetObjectCommand).rejects(awsError('AccessDenied', 'denied', 403));
+    await expect(runList(session())).rejects.toThrow('denied');
   });
 });

@@ -1,5 +1,6 @@
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { ListTagsForResourceCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { StalePlanError } from '../../../src/errors';
+import type { RunEvent } from '../../../src/run/events';
 import { runRestore } from '../../../src/run/restoreRun';
 import { resetMocks, s3Mock, ssmMock } from '../support/mocks';
 import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
@@ -80,5 +81,54 @@ describe('Function: runRestore', () => {
     expect(result.plan).toMatchObject({ sourceRegion: 'us-east-1', targetRegion: 'us-west-2' });
     expect(result.loaded.origin).toMatch(/^s3:\/\/bucket-us-east-1\//);
     expect(s3Mock.calls().length).toBeGreaterThan(0);
+  });
+});
+
+describe('Function: runRestore, the details', () => {
+  const restore = (overrides: Partial<Parameters<typeof runRestore>[0]> = {}) =>
+    runRestore({
+      target: session(),
+      from: { kind: 'latest' },
+      apply: true,
+      overwrite: false,
+      includeRunnerKeys: false,
+      writesPerSecond: 0,
+      ...overrides,
+    });
+
+  it('reads live tags only when the backup has some', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [a()]);
+    await restore({ apply: false });
+    expect(ssmMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
+    world.putBackup('2026-11-29T14:00:00Z', [a({ Tags: [{ Key: 't', Value: 'v' }] })]);
+    world.setLive([a()]);
+    await restore({ apply: false });
+    expect(ssmMock.commandCalls(ListTagsForResourceCommand).length).toBeGreaterThan(0);
+  });
+
+  it('a stale plan names how many changes and lists them', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [a()]);
+    const { plan } = await restore({ apply: false });
+    world.setLive([a({ Value: 'SECRET-changed' })]);
+    await expect(restore({ reviewedPlan: plan })).rejects.toThrow(
+      new StalePlanError(
+        'the reviewed plan no longer holds (1 change); nothing was written. Make a new plan: ' +
+          '/app/dev/a: was CREATE, is now UPDATE (live version 1)',
+      ),
+    );
+  });
+
+  it('reports the writes as they go, and names the plan after the key or the file it read', async () => {
+    const world = new UnitWorld();
+    const key = world.putBackup('2026-11-29T13:00:00Z', [a(), b()]);
+    const events: RunEvent[] = [];
+    const result = await restore({ target: session(events) });
+    expect(result.plan.from).toBe(key);
+    expect(events.filter((e) => e.type === 'apply-progress')).toEqual([
+      { type: 'apply-progress', region: 'us-west-2', done: 1, total: 2 },
+      { type: 'apply-progress', region: 'us-west-2', done: 2, total: 2 },
+    ]);
   });
 });
