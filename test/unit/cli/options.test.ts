@@ -35,6 +35,31 @@ describe('Function: resolveCommon', () => {
     expect((await resolve()).clientSettings.maxRps).toBe(20);
   });
 
+  it('passes the profile and the interrupt signal to the clients, each only when there is one', async () => {
+    expect((await resolve()).clientSettings).not.toHaveProperty('profile');
+    expect((await resolve()).clientSettings).not.toHaveProperty('signal');
+    const signal = new AbortController().signal;
+    const dir = mkdtempSync(join(tmpdir(), 'profile-'));
+    writeFileSync(join(dir, 'config'), '[profile ops]\nregion = eu-west-1\n');
+    // The SDK's loader reads where the shared files are from the process environment.
+    const saved = { ...process.env };
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'none');
+    try {
+      const resolved = await resolveCommon(
+        { env: 'dev', region: 'us-west-2', profile: 'ops', logLevel: 'info', logFormat: 'pretty' } as Parameters<
+          typeof resolveCommon
+        >[0],
+        { ...ENV, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
+        signal,
+      );
+      expect(resolved.clientSettings).toMatchObject({ profile: 'ops', signal });
+    } finally {
+      process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes the concurrency given, or 4', async () => {
     expect((await resolve({ concurrency: 9 })).clientSettings.concurrency).toBe(9);
     expect((await resolve()).clientSettings.concurrency).toBe(4);
