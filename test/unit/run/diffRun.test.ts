@@ -43,3 +43,26 @@ describe('Function: runDiff', () => {
     await expect(attempt).rejects.toThrow(/^--to side: s3:\/\/bucket-us-west-2\/2026-11-01/);
   });
 });
+
+describe('Function: runDiff, tags', () => {
+  it('compares live tags only when the backup side has some', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [a(), b({ Tags: [{ Key: 't', Value: '1' }] })]);
+    world.setLive([a(), b({ Tags: [{ Key: 't', Value: '2' }] })]);
+    const report = await runDiff({
+      session: session(),
+      from: { kind: 'latest' },
+      to: { kind: 'live' },
+      hasher: new ValueHasher(),
+    });
+    expect(report.entries).toEqual([expect.objectContaining({ kind: 'changed', name: '/app/dev/b' })]);
+    world.putBackup('2026-11-29T14:00:00Z', [a(), b()]);
+    const untagged = await runDiff({
+      session: session(),
+      from: { kind: 'latest' },
+      to: { kind: 'live' },
+      hasher: new ValueHasher(),
+    });
+    expect(untagged.entries).toEqual([]);
+  });
+});

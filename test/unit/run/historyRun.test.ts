@@ -42,3 +42,27 @@ describe('Function: runHistory', () => {
     expect(report.backupsRead).toBe(1);
   });
 });
+
+describe('Function: runHistory, absences', () => {
+  it('is silent before the parameter first appears, and names only the first backup of each gap', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-24T13:00:00Z', [b()], { latest: false });
+    const first = world.putBackup(
+      '2026-11-25T13:00:00Z',
+      [a({ Version: 1, LastModifiedDate: '2026-11-25T12:00:00.000Z' })],
+      {
+        latest: false,
+      },
+    );
+    const gone = world.putBackup('2026-11-26T13:00:00Z', [b()], { latest: false });
+    world.putBackup('2026-11-27T13:00:00Z', [b()], { latest: false });
+    const back = world.putBackup('2026-11-28T13:00:00Z', [a({ Version: 2 })]);
+    const report = await runHistory({ session: session(), name: '/app/dev/a', hasher: new ValueHasher() });
+    expect(report.absences).toEqual([{ key: gone, takenAt: '2026-11-26T13:00:00.000Z' }]);
+    expect(report.lines.map((l) => l.key)).toEqual([first, back]);
+    expect(report.lines[0]).toMatchObject({ version: 1, lastModified: '2026-11-25T12:00:00.000Z' });
+    expect(report.lines[0]).not.toHaveProperty('reappeared');
+    expect(report.lines[1]).toMatchObject({ reappeared: true });
+    expect(report.lines[1]).not.toHaveProperty('lastModified');
+  });
+});
