@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { findHomeRegion } from '../../../src/aws/homeRegion';
-import { ConfigurationError } from '../../../src/errors';
+import { ConfigurationError, UsageError } from '../../../src/errors';
 import { parseRegionList, resolveRegions } from '../../../src/ssm/regions';
 import { awsError, regionClients, resetMocks, ssmMock } from '../support/mocks';
 
@@ -80,6 +80,10 @@ describe('Function: parseRegionList', () => {
   it('refuses duplicates, empty lists and bad names', () => {
     expect(() => parseRegionList('us-west-2,us-west-2', 'x')).toThrow(/listed twice/);
     expect(() => parseRegionList(' , ', 'x')).toThrow(/empty/);
+    expect(() => parseRegionList(' ', '--regions')).toThrow(new UsageError('--regions: the region list is empty'));
+    expect(() => parseRegionList('us-west-2,', '--regions')).toThrow(
+      new UsageError("--regions: 'us-west-2,' has an empty item"),
+    );
     expect(() => parseRegionList('us-west-2,moon', 'x')).toThrow(/moon/);
   });
 });
