@@ -348,3 +348,55 @@ describe('Function: encryptionOf', () => {
     expect(encryptionOf('')).toEqual({ kind: 'AES256' });
   });
 });
+
+describe('The remaining edges of the shared options', () => {
+  it('help ends with the examples, one per line, indented', async () => {
+    const help = (await run('list', '--help')).stdout;
+    expect(help).toContain(
+      '\nExamples:\n  ssm-backup list --env dev --region us-west-2\n  ssm-backup list --env dev --region us-west-2 --json\n',
+    );
+  });
+
+  it.each(['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId', 'ValidationError'])(
+    'a role refused with %s is a configuration error',
+    async (code) => {
+      resetMocks();
+      stsMock.on(AssumeRoleCommand).rejects(awsError(code, 'no', 403));
+      const error = await resolveCommon(
+        {
+          env: 'dev',
+          region: 'eu-west-1',
+          roleArn: 'arn:aws:iam::210987654321:role/r',
+          logLevel: 'info',
+          logFormat: 'pretty',
+        } as Parameters<typeof resolveCommon>[0],
+        { ...ENV, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toBe(
+        `cannot assume arn:aws:iam::210987654321:role/r (${code}): check the role's trust policy names this ` +
+          "caller (and the external id), and that the caller's policy allows sts:AssumeRole on it",
+      );
+    },
+  );
+
+  it('no region at all: the whole message says how to set one', () => {
+    expect(() => singleRegion({ env: 'dev', clientSettings: { concurrency: 1, maxRps: 0 } })).toThrow(
+      new ConfigurationError(
+        'no region: give --region, or set a home region (--home-region, AWS_REGION, AWS_DEFAULT_REGION or the ' +
+          "profile's region)",
+      ),
+    );
+  });
+
+  it('a folder named proc or sys elsewhere is an ordinary folder; a decimal duration takes two digits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'writable-'));
+    try {
+      await expect(checkWritable(join(dir, 'proc', 'x.json'), '--out')).resolves.toBeUndefined();
+      await expect(checkWritable(join(dir, 'sys'), '--out')).resolves.toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(duration('1.25m')).toBe(75_000);
+  });
+});
