@@ -54,7 +54,7 @@ describe('Function: encodeDocument with releaseParameters', () => {
     });
     const expected = structuredClone(owned);
     const encoded = encodeDocument(owned, { releaseParameters: true });
-    expect(owned.parameters).toEqual([]);
+    expect(owned.parameters).toHaveLength(0);
     const text = Buffer.concat(encoded.chunks).toString();
     expect(text.split('\n').filter((line) => line.trimStart().startsWith('{"Name"'))).toHaveLength(2);
     expect(decodeDocument(text, 'x')).toEqual(expected);
@@ -394,5 +394,26 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
     const text = Buffer.concat(encodeDocument({ ...doc, account_id: undefined } as never).chunks).toString('utf8');
     expect(text).not.toContain('account_id');
     expect(JSON.parse(text)).toEqual({ ...doc, account_id: undefined });
+  });
+
+  it('counts only the partial line it carries against the bound, not the chunk it came in', () => {
+    const doc = validDoc(['a', 'b', 'c']);
+    const { names } = decodeStreamed(doc, { parameterLineBytes: 300, wholeDocumentBytes: 64 * 1024 });
+    expect(names).toEqual(['/dev/p0', '/dev/p1', '/dev/p2']);
+  });
+
+  it('skips a long line of a whole-layout document streamed in pieces, and still reads it', () => {
+    const pretty = Buffer.from(
+      JSON.stringify(
+        {
+          ...HEADER,
+          parameter_count: 1,
+          parameters: [{ Name: '/dev/long', Type: 'String', Value: 'x'.repeat(3000) }],
+        },
+        null,
+        2,
+      ),
+    );
+    expect(decodeStreamed(pretty).names).toEqual(['/dev/long']);
   });
 });
