@@ -770,11 +770,20 @@ describe('Function: runBackup, what a region summary holds', () => {
   it('its duration, the minimum fetch calls, and no deadline unless asked', async () => {
     standardWorld();
     let tick = 0;
-    const result = await runBackup(
-      input({ regions: ['us-west-2'], now: () => new Date(Date.parse('2026-11-29T13:00:00Z') + 1000 * tick++) }),
-    );
+    const run = input({
+      regions: ['us-west-2'],
+      now: () => new Date(Date.parse('2026-11-29T13:00:00Z') + 1000 * tick++),
+    });
+    const result = await runBackup(run);
     const region = result.summary.regions[0] as { durationMs: number; api: { minimumFetchCalls: number } };
+    // A few ticks of the clock, each a second: more than none, far less than a minute.
     expect(region.durationMs).toBeGreaterThan(0);
+    expect(region.durationMs).toBeLessThan(60_000);
+    const published = cloudwatchMock.commandCalls(PutMetricDataCommand)[0]!.args[0].input.MetricData!;
+    const seconds = published.find((m) => m.MetricName === 'DurationSeconds')!.Value!;
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(60);
+    expect(run.events.map((e) => e.type)).not.toContain('vanished');
     expect(region.api.minimumFetchCalls).toBe(1);
     expect(region).not.toHaveProperty('deadline');
   });
@@ -796,6 +805,21 @@ describe('Function: runBackup, what a region summary holds', () => {
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       parameterCount: 2,
     });
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe('Function: runBackup, a region holding only the stack keys', () => {
+  beforeEach(resetMocks);
+
+  it('is empty (exit 3): the runner writes no backup of its own keys alone', async () => {
+    standardWorld();
+    ssmMock
+      .on(DescribeParametersCommand)
+      .resolves({ Parameters: [meta('/jenkins/dev/backup/us-west-2/s3-bucket-name')] });
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
+    expect(result.summary.regions[0]!.status).toBe('empty');
+    expect(result.exitCode).toBe(ExitCode.NeedsAttention);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 });

@@ -1,7 +1,8 @@
+import { ListTagsForResourceCommand } from '@aws-sdk/client-ssm';
 import { NoBackupError } from '../../../src/errors';
 import { ValueHasher } from '../../../src/history/diff';
 import { runDiff } from '../../../src/run/diffRun';
-import { backedUp, resetMocks } from '../support/mocks';
+import { backedUp, resetMocks, ssmMock } from '../support/mocks';
 import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
 
 beforeEach(resetMocks);
@@ -64,5 +65,8 @@ describe('Function: runDiff, tags', () => {
       hasher: new ValueHasher(),
     });
     expect(untagged.entries).toEqual([]);
+    const tagReads = ssmMock.commandCalls(ListTagsForResourceCommand).length;
+    await runDiff({ session: session(), from: { kind: 'latest' }, to: { kind: 'live' }, hasher: new ValueHasher() });
+    expect(ssmMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(tagReads);
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ListTagsForResourceCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { buildDocument, encodeDocument } from '../../../src/backup/document';
 import { StalePlanError } from '../../../src/errors';
 import type { RunEvent } from '../../../src/run/events';
 import { runRestore } from '../../../src/run/restoreRun';
@@ -101,7 +105,8 @@ describe('Function: runRestore, the details', () => {
     world.putBackup('2026-11-29T13:00:00Z', [a()]);
     await restore({ apply: false });
     expect(ssmMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
-    world.putBackup('2026-11-29T14:00:00Z', [a({ Tags: [{ Key: 't', Value: 'v' }] })]);
+    // One tagged parameter among untagged ones is enough.
+    world.putBackup('2026-11-29T14:00:00Z', [a({ Tags: [{ Key: 't', Value: 'v' }] }), b()]);
     world.setLive([a()]);
     await restore({ apply: false });
     expect(ssmMock.commandCalls(ListTagsForResourceCommand).length).toBeGreaterThan(0);
@@ -118,6 +123,13 @@ describe('Function: runRestore, the details', () => {
           '/app/dev/a: was CREATE, is now UPDATE (live version 1)',
       ),
     );
+    world.putBackup('2026-11-29T14:00:00Z', [a(), b()]);
+    world.setLive([a({ Value: 'SECRET-changed' }), b()]);
+    const twoPlan = (await restore({ apply: false })).plan;
+    world.setLive([]);
+    await expect(restore({ reviewedPlan: twoPlan })).rejects.toThrow(
+      /\(2 changes\); nothing was written\. Make a new plan: \/app\/dev\/a: was UPDATE \(live version 1\), is now CREATE; \/app\/dev\/b: /,
+    );
   });
 
   it('reports the writes as they go, and names the plan after the key or the file it read', async () => {
@@ -130,5 +142,25 @@ describe('Function: runRestore, the details', () => {
       { type: 'apply-progress', region: 'us-west-2', done: 1, total: 2 },
       { type: 'apply-progress', region: 'us-west-2', done: 2, total: 2 },
     ]);
+  });
+
+  it('names a plan read from a file after the file', async () => {
+    new UnitWorld();
+    const dir = mkdtempSync(join(tmpdir(), 'restore-file-'));
+    const path = join(dir, 'b.json');
+    const doc = buildDocument({
+      env: 'dev',
+      region: 'us-west-2',
+      accountId: '123456789012',
+      startedAt: new Date(),
+      parameters: [a()],
+    });
+    writeFileSync(path, Buffer.concat(encodeDocument(doc).chunks));
+    try {
+      const { plan } = await restore({ from: { kind: 'file', path }, apply: false });
+      expect(plan.from).toBe(`file:${path}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
