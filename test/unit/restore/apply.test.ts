@@ -9,12 +9,9 @@ beforeEach(resetMocks);
 
 const p = backedUp;
 
-function apply(
-  backup: BackedUpParameter[],
-  live: BackedUpParameter[],
-  overrides: Partial<Parameters<typeof applyPlan>[0]> = {},
-) {
-  const plan = planRestore({
+/** The plan restore makes for `backup` over `live`, in one region. */
+const planFor = (backup: BackedUpParameter[], live: BackedUpParameter[] = []) =>
+  planRestore({
     environment: 'dev',
     source: 'x',
     from: 'k',
@@ -25,6 +22,13 @@ function apply(
     targetRegion: 'us-west-2',
     accountId: '123456789012',
   });
+
+function apply(
+  backup: BackedUpParameter[],
+  live: BackedUpParameter[],
+  overrides: Partial<Parameters<typeof applyPlan>[0]> = {},
+) {
+  const plan = planFor(backup, live);
   return applyPlan({
     ssm: regionClients().ssm,
     plan,
@@ -288,17 +292,7 @@ describe('Function: applyPlan, the details of each write', () => {
   });
 
   it('the KMS key goes only with a SecureString; a blank description is sent as empty, to clear one', async () => {
-    const plan = planRestore({
-      environment: 'dev',
-      source: 'x',
-      from: 'k',
-      backupSha256: 'h',
-      backup: [p('/dev/s', { Type: 'SecureString', KeyId: 'alias/mine' }), p('/dev/t')],
-      live: [],
-      sourceRegion: 'us-west-2',
-      targetRegion: 'us-west-2',
-      accountId: '123456789012',
-    });
+    const plan = planFor([p('/dev/s', { Type: 'SecureString', KeyId: 'alias/mine' }), p('/dev/t')]);
     await applyPlan({
       ssm: regionClients().ssm,
       plan,
@@ -317,17 +311,7 @@ describe('Function: applyPlan, the details of each write', () => {
   });
 
   it('a planned name missing from the backup is a failure of that name, not a crash', async () => {
-    const plan = planRestore({
-      environment: 'dev',
-      source: 'x',
-      from: 'k',
-      backupSha256: 'h',
-      backup: [p('/dev/a')],
-      live: [],
-      sourceRegion: 'us-west-2',
-      targetRegion: 'us-west-2',
-      accountId: '123456789012',
-    });
+    const plan = planFor([p('/dev/a')]);
     const result = await applyPlan({
       ssm: regionClients().ssm,
       plan,

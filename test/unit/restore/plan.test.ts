@@ -101,16 +101,18 @@ describe('Function: planRestore, what is never written', () => {
   });
 });
 
+/** A plan's fixed inputs: what a backup was read from, and where it goes. */
+const base = {
+  environment: 'dev',
+  source: 's3://b/k',
+  from: 'k',
+  backupSha256: 'h1',
+  sourceRegion: 'us-west-2',
+  targetRegion: 'us-west-2',
+  accountId: '123456789012',
+};
+
 describe('Function: planChanges', () => {
-  const base = {
-    environment: 'dev',
-    source: 's3://b/k',
-    from: 'k',
-    backupSha256: 'h1',
-    sourceRegion: 'us-west-2',
-    targetRegion: 'us-west-2',
-    accountId: '1',
-  };
   const backup = [p('/dev/a', { Description: 'new' }), p('/dev/b'), p('/dev/c')];
   const live = [p('/dev/a', { Version: 3 }), p('/dev/b', { Version: 1 })];
   const reviewed: RestorePlan = JSON.parse(JSON.stringify(planRestore({ ...base, backup, live })));
@@ -136,15 +138,6 @@ describe('Function: planChanges', () => {
 });
 
 describe('Function: planChanges, each thing that can move', () => {
-  const base = {
-    environment: 'dev',
-    source: 's3://b/k',
-    from: 'k',
-    backupSha256: 'h1',
-    sourceRegion: 'us-west-2',
-    targetRegion: 'us-west-2',
-    accountId: '123456789012',
-  };
   const plan = (extra: Partial<Parameters<typeof planRestore>[0]> = {}) =>
     planRestore({ ...base, backup: [p('/dev/a')], live: [], ...extra });
 

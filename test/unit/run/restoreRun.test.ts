@@ -14,18 +14,19 @@ beforeEach(resetMocks);
 const a = fixtureA;
 const b = fixtureB;
 
-describe('Function: runRestore', () => {
-  const restore = (overrides: Partial<Parameters<typeof runRestore>[0]> = {}) =>
-    runRestore({
-      target: session(),
-      from: { kind: 'latest' },
-      apply: true,
-      overwrite: false,
-      includeRunnerKeys: false,
-      writesPerSecond: 0,
-      ...overrides,
-    });
+/** The restore command's run in us-west-2, applying, with the rest given. */
+const restore = (overrides: Partial<Parameters<typeof runRestore>[0]> = {}) =>
+  runRestore({
+    target: session(),
+    from: { kind: 'latest' },
+    apply: true,
+    overwrite: false,
+    includeRunnerKeys: false,
+    writesPerSecond: 0,
+    ...overrides,
+  });
 
+describe('Function: runRestore', () => {
   it('creates what is missing and, without --overwrite, leaves changed parameters alone', async () => {
     const world = new UnitWorld();
     world.putBackup('2026-11-29T13:00:00Z', [a(), b()]);
@@ -89,17 +90,6 @@ describe('Function: runRestore', () => {
 });
 
 describe('Function: runRestore, the details', () => {
-  const restore = (overrides: Partial<Parameters<typeof runRestore>[0]> = {}) =>
-    runRestore({
-      target: session(),
-      from: { kind: 'latest' },
-      apply: true,
-      overwrite: false,
-      includeRunnerKeys: false,
-      writesPerSecond: 0,
-      ...overrides,
-    });
-
   it('reads live tags only when the backup has some', async () => {
     const world = new UnitWorld();
     world.putBackup('2026-11-29T13:00:00Z', [a()]);
