@@ -47,6 +47,16 @@ describe('Function: exitCodeOf (the exit codes of SPEC, by error class)', () => 
 });
 
 describe('Messages name what failed and never more than twenty names', () => {
+  it('names what is missing from an incomplete capture', () => {
+    const error = new IncompleteCaptureError('us-west-2', [
+      { name: '/a/dev/locked', code: 'KMSAccessDeniedException' },
+    ]);
+    expect(error.message).toBe(
+      'incomplete capture in us-west-2: 1 could not be decrypted: /a/dev/locked (KMSAccessDeniedException)',
+    );
+    expect(error.name).toBe('IncompleteCaptureError');
+  });
+
   it('names the class, the operation, the code and the HTTP status', () => {
     const error = new AwsCallError('PutParameter', 'ThrottlingException', 'Rate exceeded', 400);
     expect(error.name).toBe('AwsCallError');

@@ -7,17 +7,7 @@ import {
   toToolError,
 } from '../../../src/aws/errorKinds';
 import { scrubServiceMessage } from '../../../src/aws/redact';
-import {
-  AwsCallError,
-  ConfigurationError,
-  ExitCode,
-  exitCodeOf,
-  IncompleteCaptureError,
-  IntegrityError,
-  InterruptedError,
-  NoBackupError,
-  UsageError,
-} from '../../../src/errors';
+import { AwsCallError, ConfigurationError, IntegrityError } from '../../../src/errors';
 import { awsError } from '../support/mocks';
 
 describe('Function: isThrottling / isTransient', () => {
@@ -100,31 +90,6 @@ describe('Function: errorCodeOf', () => {
       'HTTP 403',
     );
     expect(errorCodeOf(new Error('x'))).toBe('UnknownError');
-  });
-});
-
-describe('Function: exitCodeOf', () => {
-  it('maps every error class to its exit code', () => {
-    expect(exitCodeOf(new UsageError('x'))).toBe(ExitCode.Usage);
-    expect(exitCodeOf(new ConfigurationError('x'))).toBe(ExitCode.Usage);
-    expect(exitCodeOf(new AwsCallError('Op', 'Code', 'm'))).toBe(ExitCode.Failed);
-    expect(exitCodeOf(new IncompleteCaptureError('us-west-2', [{ name: '/a', code: 'KMSDisabledException' }]))).toBe(
-      ExitCode.Failed,
-    );
-    expect(exitCodeOf(new NoBackupError('x'))).toBe(ExitCode.Failed);
-    expect(exitCodeOf(new InterruptedError('SIGINT'))).toBe(130);
-    expect(exitCodeOf(new InterruptedError('SIGTERM'))).toBe(143);
-    expect(exitCodeOf(new IntegrityError('x'))).toBe(ExitCode.Failed);
-    expect(exitCodeOf(new Error('bug'))).toBe(ExitCode.Failed);
-  });
-  it('names what is missing from an incomplete capture', () => {
-    const error = new IncompleteCaptureError('us-west-2', [
-      { name: '/a/dev/locked', code: 'KMSAccessDeniedException' },
-    ]);
-    expect(error.message).toBe(
-      'incomplete capture in us-west-2: 1 could not be decrypted: /a/dev/locked (KMSAccessDeniedException)',
-    );
-    expect(error.name).toBe('IncompleteCaptureError');
   });
 });
 
