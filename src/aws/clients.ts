@@ -14,8 +14,10 @@ export interface ClientSettings {
   endpointUrl?: string;
   /** Requests in flight per region (the in-flight limit of the pacer). */
   concurrency: number;
-  /** Requests started per second per region; 0 for no cap. */
+  /** Reads started per second per operation and region (`--max-rps`); 0 for no cap. */
   maxRps: number;
+  /** Writes started per second per operation and region (restore's `--write-rps`); 0 or absent for no cap. */
+  maxWriteRps?: number;
   /** Seconds an attempt may wait for an answer, or with nothing moving on its socket (`--request-timeout`). */
   requestTimeoutSeconds?: number;
   /** `--profile`: the shared config/credentials profile for credentials and settings. */
@@ -58,7 +60,11 @@ export interface RegionClients {
 const quietSdkLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export function createRegionClients(region: string, settings: ClientSettings): RegionClients {
-  const pacer = new Pacer({ maxInFlight: settings.concurrency, maxRps: settings.maxRps });
+  const pacer = new Pacer({
+    maxInFlight: settings.concurrency,
+    maxRps: settings.maxRps,
+    ...(settings.maxWriteRps ? { maxWriteRps: settings.maxWriteRps } : {}),
+  });
   const stats = new CallStats(() => pacer.learnedRates());
   const answerMs = (settings.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1_000;
   const plugin = retryPlugin({

@@ -4,8 +4,10 @@ import { AdaptiveRate } from './adaptiveRate';
 export interface PacerOptions {
   /** Most requests in flight at once, all operations together. */
   maxInFlight: number;
-  /** Cap on each read operation's sends per second; 0 or undefined for no cap. */
+  /** Cap on each read operation's sends per second (`--max-rps`); 0 or undefined for no cap. */
   maxRps?: number;
+  /** Cap on each write operation's sends per second (restore's `--write-rps`); 0 or undefined for no cap. */
+  maxWriteRps?: number;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -24,12 +26,13 @@ export function operationOf(commandName: string | undefined): string {
 }
 
 /**
- * Writes have their own quota on AWS and their own pace (restore's `--write-rps`), so the read cap
- * (`--max-rps`) does not apply to them; they still learn their rate from throttling.
+ * Writes have their own quotas on AWS (PutParameter's is about 3 a second), far below the reads', so
+ * they have their own cap (`maxWriteRps`, restore's `--write-rps`) instead of the read cap (`--max-rps`);
+ * like reads, they learn their rate from throttling.
  */
 const WRITE_OPERATIONS = new Set(['PutParameter', 'AddTagsToResource', 'RemoveTagsFromResource']);
 
-/** The SSM operations that change parameters: paced on their own, and never abandoned once sent. */
+/** The SSM operations that change parameters: capped on their own, and never abandoned once sent. */
 export const isWriteOperation = (operation: string): boolean => WRITE_OPERATIONS.has(operation);
 
 /**
@@ -79,7 +82,7 @@ export class Pacer {
   private rateOf(operation: string): AdaptiveRate {
     let rate = this.rates.get(operation);
     if (!rate) {
-      const cap = isWriteOperation(operation) ? 0 : (this.options.maxRps ?? 0);
+      const cap = (isWriteOperation(operation) ? this.options.maxWriteRps : this.options.maxRps) ?? 0;
       rate = new AdaptiveRate({
         cap,
         needed: () => this.deadline?.needed(operation) ?? 0,

@@ -23,6 +23,8 @@ export interface CommonOptions {
   /** Absent on the commands that make a call or two (`regions`, `policy`): they have no such option. */
   concurrency?: number;
   maxRps?: number;
+  /** restore's `--write-rps`; absent on the commands that write no parameter. */
+  writeRps?: number;
   requestTimeout: number;
   summaryFile?: string;
   roleArn?: string;
@@ -189,6 +191,7 @@ export async function resolveCommon(
     endpointUrl: options.endpointUrl,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     maxRps: options.maxRps ?? DEFAULT_MAX_RPS,
+    ...(options.writeRps ? { maxWriteRps: options.writeRps } : {}),
     requestTimeoutSeconds: options.requestTimeout,
     ...(options.profile ? { profile: options.profile } : {}),
     ...(signal ? { signal } : {}),

@@ -19,8 +19,7 @@ export interface ApplyOptions {
   backup: BackedUpParameter[];
   live: BackedUpParameter[];
   overwrite: boolean;
-  /** PutParameter has a low quota (about 3 per second by default): writes are paced to this; 0: no cap. */
-  writesPerSecond: number;
+  /** Writes in flight at once. Their pace (`--write-rps`) is the region's pacer's, under `ssm`. */
   concurrency: number;
   onProgress?: (done: number, total: number) => void;
   /** Aborted on SIGINT/SIGTERM: no write starts after it; the writes in flight are waited for. */
@@ -52,9 +51,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     (e): e is WriteEntry => e.action === 'create' || (e.action === 'update' && options.overwrite),
   );
   result.skipped = options.plan.entries.filter((e) => e.action === 'update' && !options.overwrite).map((e) => e.name);
-  const pace =
-    options.writesPerSecond > 0 ? { intervalCap: options.writesPerSecond, interval: 1000, strict: true } : {};
-  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency), ...pace });
+  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });
   let done = 0;
   const sent = new Set<string>();
   const everyWrite = Promise.all(
@@ -92,8 +89,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
 }
 
 /**
- * Resolves once an interruption has emptied the queue (the paced writes waiting in it are dropped, not
- * drained) and the writes in flight have their answers.
+ * Resolves once an interruption has emptied the queue (the writes waiting in it are dropped, not
+ * drained; those the pacer holds back fail as interrupted, unsent) and the writes in flight have
+ * their answers.
  */
 function interrupted(signal: AbortSignal, queue: PQueue): Promise<void> {
   return new Promise((resolve) => {

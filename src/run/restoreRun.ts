@@ -18,7 +18,6 @@ export interface RestoreRunInput {
   includeRunnerKeys: boolean;
   /** A plan reviewed earlier (`--plan`): applied only if it still describes the world exactly. */
   reviewedPlan?: RestorePlan;
-  writesPerSecond: number;
   /** Aborted on SIGINT/SIGTERM: no write starts after it (see applyPlan). */
   signal?: AbortSignal;
   /** Called with the plan before anything is written, so it is shown first. */
@@ -72,7 +71,6 @@ export async function runRestore(input: RestoreRunInput): Promise<RestoreRunResu
     backup,
     live: live.parameters,
     overwrite: input.overwrite,
-    writesPerSecond: input.writesPerSecond,
     concurrency: target.concurrency,
     ...(input.signal ? { signal: input.signal } : {}),
     onProgress: (done, total) => target.listener({ type: 'apply-progress', region: target.region, done, total }),

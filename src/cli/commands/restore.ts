@@ -19,7 +19,6 @@ interface RestoreOptions extends CommonOptions {
   overwrite?: boolean;
   includeRunnerKeys?: boolean;
   kmsKeyId?: string;
-  writeRps: number;
 }
 
 export function registerRestore(program: Command, context: CommandContext): void {
@@ -52,7 +51,7 @@ export function registerRestore(program: Command, context: CommandContext): void
     .option('--kms-key-id <key>', 'KMS key for SecureStrings whose backed-up key is not usable in the target region')
     .option(
       '--write-rps <n>',
-      'PutParameter calls per second (its default quota is about 3; 0: no cap)',
+      "write calls per second, each operation (PutParameter's default quota is about 3; 0: no cap)",
       integer(0, 1000),
       3,
     );
@@ -88,7 +87,6 @@ export function registerRestore(program: Command, context: CommandContext): void
         includeRunnerKeys: Boolean(options.includeRunnerKeys),
         reviewedPlan,
         kmsKeyId: options.kmsKeyId,
-        writesPerSecond: options.writeRps,
         signal: context.signal,
         onPlan: async (plan) => {
           context.print('plan', formatPlan(plan, { overwrite: Boolean(options.overwrite) }), planOut);

@@ -47,12 +47,26 @@ describe('Class: Pacer', () => {
     expect(await spacing('DescribeParameters')).toBeCloseTo(500, 0);
   });
 
-  it("caps reads at --max-rps per operation, and leaves writes to restore's own pace", async () => {
+  it('caps reads at --max-rps and writes at their own cap (--write-rps), each operation on its own', async () => {
+    const time = fakeTime();
+    const pacer = new Pacer({ maxInFlight: 1, maxRps: 1, maxWriteRps: 4, ...time });
+    for (let i = 0; i < 3; i++) await pacer.run('PutParameter', async () => undefined);
+    expect(time.clock.now).toBe(500);
+    // The tag calls have the write cap too, each its own turns: they waited on no PutParameter.
+    for (const operation of ['AddTagsToResource', 'RemoveTagsFromResource']) {
+      const before = time.clock.now;
+      for (let i = 0; i < 2; i++) await pacer.run(operation, async () => undefined);
+      expect(time.clock.now - before).toBe(250);
+    }
+    const before = time.clock.now;
+    for (let i = 0; i < 3; i++) await pacer.run('GetParameters', async () => undefined);
+    expect(time.clock.now - before).toBe(2000);
+  });
+
+  it('without a write cap, writes are not held by the read cap', async () => {
     const time = fakeTime();
     const pacer = new Pacer({ maxInFlight: 1, maxRps: 1, ...time });
     for (let i = 0; i < 3; i++) await pacer.run('PutParameter', async () => undefined);
     expect(time.clock.now).toBe(0);
-    for (let i = 0; i < 3; i++) await pacer.run('GetParameters', async () => undefined);
-    expect(time.clock.now).toBe(2000);
   });
 });

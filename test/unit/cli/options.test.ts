@@ -35,6 +35,12 @@ describe('Function: resolveCommon', () => {
     expect((await resolve()).clientSettings.maxRps).toBe(20);
   });
 
+  it("gives restore's --write-rps to the clients as their write cap; 0 and absent leave writes uncapped", async () => {
+    expect((await resolve({ writeRps: 3 })).clientSettings.maxWriteRps).toBe(3);
+    expect((await resolve({ writeRps: 0 })).clientSettings).not.toHaveProperty('maxWriteRps');
+    expect((await resolve()).clientSettings).not.toHaveProperty('maxWriteRps');
+  });
+
   it('passes the profile and the interrupt signal to the clients, each only when there is one', async () => {
     expect((await resolve()).clientSettings).not.toHaveProperty('profile');
     expect((await resolve()).clientSettings).not.toHaveProperty('signal');

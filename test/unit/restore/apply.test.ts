@@ -35,7 +35,6 @@ function apply(
     backup,
     live,
     overwrite: false,
-    writesPerSecond: 100,
     concurrency: 2,
     ...overrides,
   });
@@ -116,25 +115,7 @@ describe('Function: applyPlan', () => {
     expect(JSON.stringify(result)).not.toContain('SECRET');
   });
 
-  it('paces writes to the given rate', async () => {
-    ssmMock.on(PutParameterCommand).resolves({});
-    const starts: number[] = [];
-    ssmMock.on(PutParameterCommand).callsFake(() => {
-      starts.push(Date.now());
-      return {};
-    });
-    await apply(
-      Array.from({ length: 7 }, (_, i) => p(`/dev/p${i}`)),
-      [],
-      { writesPerSecond: 3, concurrency: 4 },
-    );
-    expect(starts).toHaveLength(7);
-    // 7 writes at 3 per second need at least two full windows.
-    expect(starts[6]! - starts[0]!).toBeGreaterThanOrEqual(1900);
-    for (let i = 3; i < starts.length; i++) expect(starts[i]! - starts[i - 3]!).toBeGreaterThanOrEqual(950);
-  });
-
-  it('with --write-rps 0 does not pace writes at all: all of them in flight at once, up to the concurrency', async () => {
+  it("keeps at most the concurrency in flight (the pace is the pacer's: applyPaced.test.ts)", async () => {
     let inFlight = 0;
     let peak = 0;
     ssmMock.on(PutParameterCommand).callsFake(async () => {
@@ -144,12 +125,11 @@ describe('Function: applyPlan', () => {
       return {};
     });
     const backup = Array.from({ length: 8 }, (_, i) => p(`/dev/p${i}`));
-    await apply(backup, [], { writesPerSecond: 0, concurrency: 8 });
+    await apply(backup, [], { concurrency: 8 });
     expect(peak).toBe(8);
     peak = 0;
-    // The same writes at 3 a second: never more than 3 started in the first second.
-    await apply(backup, [], { writesPerSecond: 3, concurrency: 8 });
-    expect(peak).toBeLessThanOrEqual(3);
+    await apply(backup, [], { concurrency: 3 });
+    expect(peak).toBe(3);
   });
 });
 
@@ -164,19 +144,12 @@ describe('Function: applyPlan, interrupted', () => {
       return { Version: 1 };
     });
     const backup = Array.from({ length: 12 }, (_, i) => p(`/dev/p${String(i).padStart(2, '0')}`));
-    const started = Date.now();
-    const result = await apply(backup, [], {
-      writesPerSecond: 3,
-      concurrency: 4,
-      signal: controller.signal,
-    });
+    const result = await apply(backup, [], { concurrency: 4, signal: controller.signal });
     expect(sent).toBe(3);
     expect(result.interrupted).toBe('SIGTERM');
     expect(result.created).toEqual(['/dev/p00', '/dev/p01', '/dev/p02']);
     expect(result.failed).toEqual([]);
     expect(result.notSent).toEqual(backup.slice(3).map((b) => b.Name));
-    // The paced queue (3 a second) is dropped, not drained: 9 more writes would take 3 s.
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('an interruption before any write sends none', async () => {
@@ -299,7 +272,6 @@ describe('Function: applyPlan, the details of each write', () => {
       backup: [p('/dev/s', { Type: 'SecureString', KeyId: 'alias/mine' }), p('/dev/t', { Description: undefined })],
       live: [],
       overwrite: false,
-      writesPerSecond: 0,
       concurrency: 2,
     });
     const inputs = Object.fromEntries(
@@ -318,7 +290,6 @@ describe('Function: applyPlan, the details of each write', () => {
       backup: [],
       live: [],
       overwrite: false,
-      writesPerSecond: 0,
       concurrency: 0,
     });
     expect(result.failed).toEqual([{ name: '/dev/a', code: 'UnknownError' }]);

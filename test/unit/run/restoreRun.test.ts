@@ -22,7 +22,6 @@ const restore = (overrides: Partial<Parameters<typeof runRestore>[0]> = {}) =>
     apply: true,
     overwrite: false,
     includeRunnerKeys: false,
-    writesPerSecond: 0,
     ...overrides,
   });
 

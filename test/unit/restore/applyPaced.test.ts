@@ -1,0 +1,132 @@
+import { createServer } from 'node:http';
+import { createRegionClients } from '../../../src/aws/clients';
+import { InterruptedError } from '../../../src/errors';
+import { applyPlan } from '../../../src/restore/apply';
+import { planRestore } from '../../../src/restore/plan';
+import type { BackedUpParameter } from '../../../src/types';
+
+/**
+ * applyPlan's pace, which is not its own: `--write-rps` caps the region's pacer, under the SSM client's
+ * middleware. So these run on clients made as the CLI makes them (createRegionClients), against a
+ * loopback server that answers every write and notes when each arrived. aws-sdk-client-mock would
+ * bypass the middleware and with it the pace (and support/mocks.ts installs it when imported).
+ */
+function writeServer(answerAfterMs = 0) {
+  const arrivals: { operation: string; at: number }[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  let onArrival = (_count: number) => {};
+  const server = createServer((req, res) => {
+    arrivals.push({ operation: String(req.headers['x-amz-target']).split('.')[1] ?? '', at: Date.now() });
+    peak = Math.max(peak, ++inFlight);
+    onArrival(arrivals.length);
+    req.resume();
+    req.on('end', () =>
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ Version: 1, Tier: 'Standard' }));
+      }, answerAfterMs),
+    );
+  });
+  return {
+    arrivals,
+    peak: () => peak,
+    whenArrived: (handler: (count: number) => void) => {
+      onArrival = handler;
+    },
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+      ),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const credentials = async () => ({ accessKeyId: 'a', secretAccessKey: 'b' });
+const backedUp = (Name: string): BackedUpParameter => ({ Name, Type: 'String', Value: `SECRET-${Name}` });
+const names = (n: number) => Array.from({ length: n }, (_, i) => `/dev/p${String(i).padStart(2, '0')}`);
+
+async function applyOnServer(
+  server: ReturnType<typeof writeServer>,
+  count: number,
+  settings: { maxWriteRps: number; concurrency: number; signal?: AbortSignal },
+) {
+  const endpointUrl = await server.start();
+  const clients = createRegionClients('us-west-2', {
+    endpointUrl,
+    credentials,
+    maxRps: 0,
+    retryPolicy: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    ...settings,
+  });
+  const backup = names(count).map((name) => backedUp(name));
+  const plan = planRestore({
+    environment: 'dev',
+    source: 'x',
+    from: 'k',
+    backupSha256: 'h',
+    backup,
+    live: [],
+    sourceRegion: 'us-west-2',
+    targetRegion: 'us-west-2',
+    accountId: '123456789012',
+  });
+  try {
+    return await applyPlan({
+      ssm: clients.ssm,
+      plan,
+      backup,
+      live: [],
+      overwrite: false,
+      concurrency: settings.concurrency,
+      ...(settings.signal ? { signal: settings.signal } : {}),
+    });
+  } finally {
+    clients.ssm.destroy();
+    await server.stop();
+  }
+}
+
+describe('Function: applyPlan, paced by the region pacer (--write-rps)', () => {
+  it('sends PutParameter at the write cap, evenly, whatever the concurrency', async () => {
+    const server = writeServer();
+    const result = await applyOnServer(server, 7, { maxWriteRps: 3, concurrency: 4 });
+    expect(result.created).toEqual(names(7));
+    const at = server.arrivals.map((a) => a.at);
+    expect(server.arrivals.every((a) => a.operation === 'PutParameter')).toBe(true);
+    // Spaced a third of a second apart: five gaps after the first (whose connection is set up) take
+    // 5/3 s at least; unpaced, all seven would arrive within milliseconds.
+    expect(at[6]! - at[1]!).toBeGreaterThanOrEqual(1_600);
+    for (let i = 2; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(300);
+  });
+
+  it('--write-rps 0 does not pace writes: all of them in flight at once, up to the concurrency', async () => {
+    const server = writeServer(150);
+    const result = await applyOnServer(server, 8, { maxWriteRps: 0, concurrency: 8 });
+    expect(result.failed).toEqual([]);
+    expect(result.created).toHaveLength(8);
+    expect(server.peak()).toBe(8);
+  });
+
+  it('an interruption sends none of the writes the pacer holds back: they are not sent, not failed', async () => {
+    const server = writeServer(50);
+    const controller = new AbortController();
+    // The signal comes while the second write is on the wire; its answer still comes, and counts.
+    server.whenArrived((count) => {
+      if (count === 2) controller.abort(new InterruptedError('SIGTERM'));
+    });
+    const result = await applyOnServer(server, 12, { maxWriteRps: 2, concurrency: 4, signal: controller.signal });
+    expect(result.interrupted).toBe('SIGTERM');
+    expect(result.created).toEqual(names(2));
+    expect(result.failed).toEqual([]);
+    expect(result.notSent).toEqual(names(12).slice(2));
+    // Nothing held back was sent later, after applyPlan returned: the next turn was half a second on.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(server.arrivals).toHaveLength(2);
+  });
+});
