@@ -358,7 +358,8 @@ describe('Dead endpoints: an endpoint that never answered is given up on quickly
 describe('Dead endpoints: the two-minute budget, on an injected clock', () => {
   /** Every attempt times out after 30 s of the fake clock; returns how many were sent and the error. */
   async function deadRun(liveness = new Liveness()) {
-    let clock = 0;
+    // The run started five minutes ago: the budget counts from the first attempt, not the epoch.
+    let clock = 300_000;
     let attempts = 0;
     const ssm = injectedClient(
       async () => {
@@ -375,7 +376,7 @@ describe('Dead endpoints: the two-minute budget, on an injected clock', () => {
       },
     );
     const error = await ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch((e: unknown) => e);
-    return { attempts, error: error as Error, seconds: clock / 1000 };
+    return { attempts, error: error as Error, seconds: (clock - 300_000) / 1000 };
   }
 
   it('with 30 s timeouts, gives up after the third attempt (90 s): a fourth would end at 120 s', async () => {
@@ -384,6 +385,21 @@ describe('Dead endpoints: the two-minute budget, on an injected clock', () => {
     expect(attempts).toBe(3);
     expect(seconds).toBe(90);
     expect(error.message).toMatch(/within the 30 s request timeout.*gave up after 90 s/);
+  });
+
+  it('an answer that was an error is an answer: the timeouts after it get the whole retry budget', async () => {
+    const liveness = new Liveness();
+    const refused = injectedClient(
+      async () => {
+        throw Object.assign(new Error('bad'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+      },
+      { policy: { retries: 3, baseDelayMs: 1, maxDelayMs: 1 }, liveness },
+    );
+    await expect(refused.send(new GetParameterCommand({ Name: '/a/dev/x' }))).rejects.toThrow(/ValidationException/);
+    expect(liveness.answered).toBe(true);
+    const { attempts, error } = await deadRun(liveness);
+    expect(error).not.toBeInstanceOf(DeadEndpointError);
+    expect(attempts).toBe(11);
   });
 
   it('once the service has answered, the same timeouts get the whole retry budget', async () => {
@@ -554,6 +570,35 @@ describe('Back-off: full jitter under a doubling ceiling, on an injected sleep',
     const { attempts, error } = await waits(failed, 6, () => 1, new AbortController());
     expect(attempts).toBe(1);
     expect(error).toBeInstanceOf(InterruptedError);
+  });
+
+  it('an interrupted write that had no answer (a timeout) ends with the interruption', async () => {
+    const timedOut = () => Object.assign(new Error('no answer'), { name: 'TimeoutError' });
+    const { attempts, error } = await waits(timedOut, 6, () => 1, new AbortController(), 'write');
+    expect(attempts).toBe(1);
+    expect(error).toBeInstanceOf(InterruptedError);
+  });
+
+  it('a throttle slows its operation in the pacer; another transient failure does not', async () => {
+    const throttledOnce = () =>
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    for (const [failure, learned] of [
+      [throttledOnce, { GetParameter: 2 }],
+      [failed, {}],
+    ] as const) {
+      const pacer = new Pacer({ maxInFlight: 1 });
+      let attempts = 0;
+      const ssm = injectedClient(
+        async () => {
+          if (++attempts === 1) throw failure();
+          throw Object.assign(new Error('stop'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+        },
+        { policy: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {}, pacer },
+      );
+      await ssm.send(new GetParameterCommand({ Name: '/a/dev/x' })).catch(() => {});
+      expect(attempts).toBe(2);
+      expect(pacer.learnedRates()).toEqual(learned);
+    }
   });
 
   it('an interrupted write reports the answer its last attempt had, not the interruption', async () => {

@@ -42,7 +42,7 @@ interface WorldOptions {
   /** Names GetParameters leaves out, as a parameter deleted after listing is. */
   vanish?: string[];
   /** Bucket -> what HeadBucket answers. */
-  buckets?: Record<string, 'missing' | 'forbidden' | { region: string }>;
+  buckets?: Record<string, 'missing' | 'forbidden' | 'broken' | { region: string }>;
   /** Region -> the backup key the stack publishes there. */
   kmsKeys?: Record<string, string>;
   /** The stack's keys come back with their ARNs (account 210987654321), as AWS and moto answer. */
@@ -101,6 +101,7 @@ function standardWorld(options: WorldOptions = {}) {
     const answer = options.buckets?.[input.Bucket];
     if (answer === 'missing') throw awsError('NotFound', 'NotFound', 404);
     if (answer === 'forbidden') throw awsError('Forbidden', 'Forbidden', 403);
+    if (answer === 'broken') throw awsError('InternalError', 'We encountered an internal error', 500);
     return { BucketRegion: answer?.region ?? input.Bucket.replace('bucket-', '') };
   });
   const objects = new Map<string, { body: Buffer; etag: string; metadata?: Record<string, string> }>();
@@ -234,10 +235,16 @@ describe('Function: runBackup', () => {
 
   it('uses aws:kms with the key when asked; latest.txt stays SSE-S3 so the audit duty reads it', async () => {
     standardWorld();
-    const result = await runBackup(
-      input({ encryption: { kind: 'aws:kms', keyId: 'alias/backup' }, regions: ['us-west-2'] }),
-    );
+    const run = input({ encryption: { kind: 'aws:kms', keyId: 'alias/backup' }, regions: ['us-west-2'] });
+    const result = await runBackup(run);
     expect(result.exitCode).toBe(ExitCode.Ok);
+    // No stack key here: nothing is set aside.
+    expect(run.events.find((e) => e.type === 'encryption-chosen')).toStrictEqual({
+      type: 'encryption-chosen',
+      region: 'us-west-2',
+      encryption: { kind: 'aws:kms', keyId: 'alias/backup' },
+      source: 'option',
+    });
     const [backup, latest] = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     expect(backup).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'alias/backup' });
     expect(latest).toMatchObject({ Key: 'latest.txt', ServerSideEncryption: 'AES256' });
@@ -667,6 +674,7 @@ describe('Function: runBackup', () => {
       ['us-west-2', 'not-started'],
       ['us-east-1', 'not-started'],
     ]);
+    expect(result.summary.regions[1]).toMatchObject({ reason: 'interrupted' });
     expect(world.text('bucket-ap-northeast-1', 'latest.txt')).toBeUndefined();
     expect(putKeys()).toEqual([]);
   });
@@ -716,6 +724,7 @@ describe('Function: runBackup, the summary of every ending', () => {
     const [, failed, after] = result.summary.regions;
     expect(failed).toMatchObject({ status: 'failed', durationMs: expect.any(Number) });
     expect((failed as { durationMs: number }).durationMs).toBeGreaterThan(0);
+    expect((failed as { durationMs: number }).durationMs).toBeLessThan(result.summary.durationMs);
     expect(after).toEqual({
       status: 'not-started',
       region: 'us-east-1',
@@ -746,6 +755,31 @@ describe('Function: runBackup, the summary of every ending', () => {
     );
     expect(result.summary.regions).toEqual(
       REGIONS.map((region) => ({ status: 'not-started', region, reason: 'the run stopped before any region started' })),
+    );
+  });
+
+  it('one region not ready is named as it is, without the count of regions', async () => {
+    standardWorld({ buckets: { 'bucket-us-west-2': 'missing' } });
+    const result = await runBackup(input());
+    expect(result.failure).toBeInstanceOf(ConfigurationError);
+    expect(result.failure?.message).toMatch(
+      /^us-west-2: bucket bucket-us-west-2 \(from .* in us-west-2\) does not exist$/,
+    );
+  });
+
+  it('a check that fails on AWS is reported as that failure, not as a configuration problem beside another', async () => {
+    standardWorld({ buckets: { 'bucket-us-west-2': 'missing', 'bucket-us-east-1': 'broken' } });
+    const result = await runBackup(input());
+    expect(result.failure).not.toBeInstanceOf(ConfigurationError);
+    expect(result.failure?.message).toBe('We encountered an internal error');
+    expect(result.summary.error?.code).toBe('InternalError');
+  });
+
+  it("a bucket out of reach names the account it must belong to, from the ARN of the stack's key", async () => {
+    standardWorld({ arns: true, buckets: { 'bucket-us-west-2': 'forbidden' } });
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
+    expect(result.failure?.message).toMatch(
+      /cannot be reached \(Forbidden\): the credentials need s3:ListBucket on it, and it must belong to account 210987654321$/,
     );
   });
 

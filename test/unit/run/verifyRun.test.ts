@@ -77,12 +77,28 @@ describe('Function: runVerify --metadata-only (what the audit duty may do)', () 
     world({ ...good, ChecksumSHA256: undefined, Metadata: {} });
     const attempt = runVerify(input());
     await expect(attempt).rejects.toThrow(IntegrityError);
-    await expect(attempt).rejects.toThrow(/S3 holds no SHA-256 for it.*no parameter-count metadata/);
+    await expect(attempt).rejects.toThrow(
+      `${KEY} was not written by ssm-backup as it is: S3 holds no SHA-256 for it, though ssm-backup always ` +
+        'stores one; it has no parameter-count metadata',
+    );
+  });
+
+  it('reads latest.txt for a named backup only to check --max-age', async () => {
+    world(good);
+    const latestReads = () => s3Mock.commandCalls(GetObjectCommand).filter((c) => c.args[0].input.Key === 'latest.txt');
+    await runVerify(input({ from: { kind: 'key', key: KEY } }));
+    expect(latestReads()).toHaveLength(0);
+    await runVerify(input({ from: { kind: 'key', key: KEY }, maxAgeMs: 7200_000 }));
+    expect(latestReads()).toHaveLength(1);
   });
 
   it('is a usage error with a file or with --against-live; no backup at all is NoBackupError', async () => {
-    await expect(runVerify(input({ from: { kind: 'file', path: 'x.json' } }))).rejects.toThrow(UsageError);
-    await expect(runVerify(input({ againstLive: true }))).rejects.toThrow(UsageError);
+    await expect(runVerify(input({ from: { kind: 'file', path: 'x.json' } }))).rejects.toThrow(
+      new UsageError('--metadata-only checks a backup in S3; --from file: has none'),
+    );
+    await expect(runVerify(input({ againstLive: true }))).rejects.toThrow(
+      new UsageError('--metadata-only reads no parameter: it cannot check --against-live'),
+    );
     world(good, null);
     await expect(runVerify(input({ maxAgeMs: 1000 }))).rejects.toThrow(NoBackupError);
   });
@@ -150,6 +166,33 @@ describe('Function: runVerify, content (the backup read and checked)', () => {
     expect((await runVerify(content({ againstLive: true }))).failures).toEqual([]);
     expect(ssmMock.commandCalls(ListTagsForResourceCommand).length).toBeGreaterThan(0);
     expect((await runVerify(content({ againstLive: true, strict: true }))).failures).toEqual(['drift']);
+  });
+
+  it('--strict counts the extra parameters with the missing ones: one of each is drift', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [fixtureA(), fixtureB()]);
+    world.setLive([fixtureA(), backedUp('/app/dev/new')]);
+    const report = await runVerify(content({ againstLive: true, strict: true }));
+    expect(report.drift).toEqual({ missing: ['/app/dev/b'], extra: ['/app/dev/new'], changed: [] });
+    expect(report.failures).toEqual(['drift']);
+  });
+
+  it('--against-live reads the live tags when any backed-up parameter has tags', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [fixtureA({ Tags: [{ Key: 'team', Value: 'x' }] }), fixtureB()]);
+    world.setLive([fixtureA({ Tags: [{ Key: 'team', Value: 'y' }] }), fixtureB()]);
+    const report = await runVerify(content({ againstLive: true }));
+    expect(report.drift?.changed).toEqual([{ name: '/app/dev/a', differences: ['tags'] }]);
+  });
+
+  it('reads latest.txt for a named backup only to check --max-age', async () => {
+    const world = new UnitWorld();
+    const key = world.putBackup('2026-11-29T13:00:00Z', [fixtureA()]);
+    const latestReads = () => s3Mock.commandCalls(GetObjectCommand).filter((c) => c.args[0].input.Key === 'latest.txt');
+    await runVerify(content({ from: { kind: 'key', key } }));
+    expect(latestReads()).toHaveLength(0);
+    await runVerify(content({ from: { kind: 'key', key }, maxAgeMs: 7200_000 }));
+    expect(latestReads()).toHaveLength(1);
   });
 });
 
