@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
-import { buildDocument, encodeDocument } from '../../../src/backup/document';
+import { buildDocument, DOCUMENT_LIMITS, encodeDocument } from '../../../src/backup/document';
 import { chooseBackupAt, loadBackup, resolveKey } from '../../../src/backup/source';
 import { BackupStore } from '../../../src/backup/store';
 import { parsePointInTime } from '../../../src/cli/sourceOption';
@@ -46,12 +46,35 @@ describe('Function: loadBackup', () => {
 
   it('refuses a format-2 object without a SHA-256 (replaced outside the tool)', async () => {
     serve(Buffer.concat(encoded.chunks));
-    await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store())).rejects.toThrow(IntegrityError);
+    await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store())).rejects.toThrow(
+      new IntegrityError(
+        's3://bucket/k.json has no SHA-256 checksum, though ssm-backup always stores one: it was replaced or ' +
+          'modified outside the tool',
+      ),
+    );
+  });
+
+  it("reads an old collector's object in S3 without a SHA-256: it never stored one", async () => {
+    const old = Buffer.from(
+      JSON.stringify({
+        backup_date: '2025-10-01',
+        backup_timestamp: '20251001_130000',
+        environment: 'dev',
+        parameter_count: 1,
+        parameters: [{ Name: '/dev/a', Type: 'String', Value: 's' }],
+      }),
+    );
+    serve(old);
+    const loaded = await loadBackup({ kind: 'key', key: 'k.json' }, 'dev', store());
+    expect(loaded).toMatchObject({ checksum: 'absent', origin: 's3://bucket/k.json' });
+    expect(loaded.doc.parameters.map((p) => p.Name)).toEqual(['/dev/a']);
   });
 
   it('refuses a backup of another environment', async () => {
     serve(Buffer.concat(encoded.chunks), encoded.sha256Base64);
-    await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'prod', store())).rejects.toThrow(ConfigurationError);
+    await expect(loadBackup({ kind: 'key', key: 'k.json' }, 'prod', store())).rejects.toThrow(
+      new ConfigurationError("s3://bucket/k.json is a backup of environment 'dev', not 'prod'; refusing to use it"),
+    );
   });
 
   it("reads the old collector's files, which have no checksum", async () => {
@@ -135,6 +158,24 @@ describe('Function: loadBackup from a file', () => {
     );
     await expect(loadBackup({ kind: 'file', path: join(dir, 'nope.json') }, 'dev')).rejects.toThrow(
       new UsageError(`cannot read file:${join(dir, 'nope.json')}: ENOENT`),
+    );
+  });
+
+  it('refuses a file larger than any backup can be by its size, before reading it; one of that size is read', async () => {
+    // Sparse files: nothing is written to disk but their size.
+    const largest = join(dir, 'largest.json');
+    writeFileSync(largest, '');
+    truncateSync(largest, DOCUMENT_LIMITS.backupBytes);
+    await expect(loadBackup({ kind: 'file', path: largest }, 'dev')).rejects.toThrow(
+      /is not a backup document: it does not start with '\{'/,
+    );
+    const over = join(dir, 'over.json');
+    writeFileSync(over, '');
+    truncateSync(over, DOCUMENT_LIMITS.backupBytes + 1);
+    await expect(loadBackup({ kind: 'file', path: over }, 'dev')).rejects.toThrow(
+      new UsageError(
+        `cannot read file:${over}: it is ${DOCUMENT_LIMITS.backupBytes + 1} bytes, more than any backup can be`,
+      ),
     );
   });
 

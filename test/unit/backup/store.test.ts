@@ -170,6 +170,21 @@ describe('Class: BackupStore.moveLatestForward (latest.txt moves forward only)',
     expect(puts()).toHaveLength(1);
   });
 
+  it('a lost race is known by its name (409 or 412) or by 412 alone', async () => {
+    for (const lost of [
+      awsError('ConditionalRequestConflict', 'conflict', 409),
+      awsError('PreconditionFailed', 'failed', 400),
+      awsError('SomethingElse', 'failed', 412),
+    ]) {
+      resetMocks();
+      bucket(OLDER, [OLDER]);
+      s3Mock.on(PutObjectCommand).rejectsOnce(lost).resolves({});
+      expect(await store().moveLatestForward(MINE, 3)).toEqual({ kind: 'moved', previous: OLDER });
+      expect(puts()).toHaveLength(2);
+      expect(puts()[1]).toMatchObject({ Key: 'latest.txt', Body: MINE, ContentType: 'text/plain' });
+    }
+  });
+
   it('gives up after five lost races with the service error, and never retries any other error', async () => {
     bucket(OLDER, [OLDER]);
     s3Mock.on(PutObjectCommand).rejects(awsError('PreconditionFailed', 'lost', 412));
