@@ -206,6 +206,25 @@ describe('Function: dutyPolicy', () => {
     expect(size).toBeLessThanOrEqual(6144);
   });
 
+  it('the limit is inclusive: 6,144 characters are accepted, 6,145 refused, with the size named', () => {
+    // In the restore duty an alias appears once: its length moves the size one character at a time.
+    const withAlias = (length: number) => ({
+      ...scope,
+      regions: ['us-west-2', 'us-east-1'],
+      backupKeys: { arns: [], aliases: [`alias/${'k'.repeat(length)}`] },
+    });
+    const base = JSON.stringify(dutyPolicy('restore', withAlias(1))).length - 1;
+    expect(JSON.stringify(dutyPolicy('restore', withAlias(2)))).toHaveLength(base + 2);
+    const exact = dutyPolicy('restore', withAlias(6144 - base));
+    expect(JSON.stringify(exact)).toHaveLength(6144);
+    expect(() => dutyPolicy('restore', withAlias(6145 - base))).toThrow(
+      new ConfigurationError(
+        "the restore policy for 2 regions is 6145 characters, over IAM's 6144 for a managed policy: split the " +
+          'regions across two policies',
+      ),
+    );
+  });
+
   it('a policy over the limit is a configuration error, not a document IAM would refuse at deploy time', () => {
     const many = [...SIX, 'eu-west-2', 'eu-west-3', 'eu-north-1', 'sa-east-1'];
     expect(() => dutyPolicy('backup', { ...scope, regions: many })).toThrow(ConfigurationError);
