@@ -327,6 +327,25 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
     expect(() => decodeAll([Buffer.from([0xef, 0x7b])])).toThrow(/does not start with '\{'/);
   });
 
+  it('skips only a whole byte order mark: three bytes that merely end like one are not white space', () => {
+    for (const start of [
+      [0xef, 0x20, 0xbf],
+      [0x20, 0xbb, 0xbf],
+      [0x20, 0x20, 0xbf],
+    ])
+      expect(() => decodeAll([Buffer.concat([Buffer.from(start), validDoc(['a'])])])).toThrow(
+        /does not start with '\{'/,
+      );
+  });
+
+  it('keeps a U+FEFF inside a value: only a mark at the start of a line is dropped', () => {
+    const values: string[] = [];
+    const d = new DocumentDecoder('file:x', (p) => values.push(p.Value), small);
+    d.push(validDoc(['a\uFEFFb']));
+    d.end();
+    expect(values).toEqual(['a\uFEFFb']);
+  });
+
   it('the whole-document bound is inclusive: exactly at it is read', () => {
     const doc = whole({ ...HEADER, parameter_count: 0, parameters: [] });
     expect(decodeAll([doc], { parameterLineBytes: 1024, wholeDocumentBytes: doc.length }).header.parameter_count).toBe(
