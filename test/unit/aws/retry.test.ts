@@ -10,6 +10,7 @@ import { Pacer } from '../../../src/aws/pacer';
 import { replayableBody } from '../../../src/aws/replayableBody';
 import { Liveness, type RetryPlugOptions, type RetryPolicy, retryPlugin } from '../../../src/aws/retry';
 import { AwsCallError, ConfigurationError, DeadEndpointError, InterruptedError } from '../../../src/errors';
+import { onLoopback } from '../support/loopback';
 
 /**
  * The retry plugin on a real SDK client with its real middleware stack, against a loopback server
@@ -29,18 +30,7 @@ function scriptedServer(script: (n: number) => { status: number; type?: string; 
       res.end(body);
     });
   });
-  return {
-    requests: () => requests,
-    start: () =>
-      new Promise<string>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
-      ),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { server, requests: () => requests };
 }
 
 const fastPolicy = { retries: 4, baseDelayMs: 1, maxDelayMs: 5 };
@@ -63,13 +53,8 @@ async function withServer(
   script: Parameters<typeof scriptedServer>[0],
   run: (endpoint: string, requests: () => number) => Promise<void>,
 ) {
-  const server = scriptedServer(script);
-  const endpoint = await server.start();
-  try {
-    await run(endpoint, server.requests);
-  } finally {
-    await server.stop();
-  }
+  const { server, requests } = scriptedServer(script);
+  await onLoopback(server, (endpoint) => run(endpoint, requests));
 }
 
 function clients(endpoint: string, onRetry = jest.fn()) {
@@ -295,13 +280,7 @@ describe('Dead endpoints: an endpoint that never answered is given up on quickly
         res.end(JSON.stringify({ Parameter: { Name: '/a/dev/x', Type: 'String', Value: 'v' } }));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      await run(`http://127.0.0.1:${(server.address() as { port: number }).port}`, () => requests);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await onLoopback(server, (endpoint) => run(endpoint, () => requests));
   }
 
   const settings = (endpoint: string) => ({
@@ -423,13 +402,7 @@ describe('Interrupted in flight', () => {
         }, ms),
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      await run(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await onLoopback(server, run);
   }
 
   function interruptible(endpoint: string, signal: AbortSignal) {
@@ -475,9 +448,7 @@ describe('Function: replayableBody', () => {
         );
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    await onLoopback(server, async (endpoint) => {
       const c = createRegionClients('us-west-2', {
         endpointUrl: endpoint,
         concurrency: 1,
@@ -498,10 +469,7 @@ describe('Function: replayableBody', () => {
       );
       expect(received).toEqual(['{"a":1}', '{"a":1}']);
       expect(c.stats.toJSON()).toMatchObject({ calls: { PutObject: 2 }, retries: { PutObject: 1 }, throttled: 1 });
-    } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    });
   });
 });
 

@@ -4,6 +4,7 @@ import { InterruptedError } from '../../../src/errors';
 import { applyPlan } from '../../../src/restore/apply';
 import { planRestore } from '../../../src/restore/plan';
 import type { BackedUpParameter } from '../../../src/types';
+import { onLoopback } from '../support/loopback';
 
 /**
  * applyPlan's pace, which is not its own: `--write-rps` caps the region's pacer, under the SSM client's
@@ -35,15 +36,7 @@ function writeServer(answerAfterMs = 0) {
     whenArrived: (handler: (count: number) => void) => {
       onArrival = handler;
     },
-    start: () =>
-      new Promise<string>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
-      ),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    server,
   };
 }
 
@@ -56,40 +49,40 @@ async function applyOnServer(
   count: number,
   settings: { maxWriteRps: number; concurrency: number; signal?: AbortSignal },
 ) {
-  const endpointUrl = await server.start();
-  const clients = createRegionClients('us-west-2', {
-    endpointUrl,
-    credentials,
-    maxRps: 0,
-    retryPolicy: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-    ...settings,
-  });
-  const backup = names(count).map((name) => backedUp(name));
-  const plan = planRestore({
-    environment: 'dev',
-    source: 'x',
-    from: 'k',
-    backupSha256: 'h',
-    backup,
-    live: [],
-    sourceRegion: 'us-west-2',
-    targetRegion: 'us-west-2',
-    accountId: '123456789012',
-  });
-  try {
-    return await applyPlan({
-      ssm: clients.ssm,
-      plan,
+  return onLoopback(server.server, async (endpointUrl) => {
+    const clients = createRegionClients('us-west-2', {
+      endpointUrl,
+      credentials,
+      maxRps: 0,
+      retryPolicy: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+      ...settings,
+    });
+    const backup = names(count).map((name) => backedUp(name));
+    const plan = planRestore({
+      environment: 'dev',
+      source: 'x',
+      from: 'k',
+      backupSha256: 'h',
       backup,
       live: [],
-      overwrite: false,
-      concurrency: settings.concurrency,
-      ...(settings.signal ? { signal: settings.signal } : {}),
+      sourceRegion: 'us-west-2',
+      targetRegion: 'us-west-2',
+      accountId: '123456789012',
     });
-  } finally {
-    clients.ssm.destroy();
-    await server.stop();
-  }
+    try {
+      return await applyPlan({
+        ssm: clients.ssm,
+        plan,
+        backup,
+        live: [],
+        overwrite: false,
+        concurrency: settings.concurrency,
+        ...(settings.signal ? { signal: settings.signal } : {}),
+      });
+    } finally {
+      clients.ssm.destroy();
+    }
+  });
 }
 
 describe('Function: applyPlan, paced by the region pacer (--write-rps)', () => {
