@@ -91,6 +91,13 @@ describe('Function: errorCodeOf', () => {
     );
     expect(errorCodeOf(new Error('x'))).toBe('UnknownError');
   });
+  it('a name with digits in it is still a name; only a bare number is a status', () => {
+    const named = (name: string) => Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: 500 } });
+    expect(errorCodeOf(named('Http500Error'))).toBe('Http500Error');
+    expect(errorCodeOf(named('S3Error500'))).toBe('S3Error500');
+    expect(errorCodeOf(named('500Internal'))).toBe('500Internal');
+    expect(errorCodeOf(named('500'))).toBe('HTTP 500');
+  });
 });
 
 describe('Every name and code the tool knows, one by one', () => {

@@ -214,6 +214,7 @@ describe('Class: BackupStore, what each answer of S3 means', () => {
     expect(await store().check('eu-west-1')).toEqual({ kind: 'ok' });
     const answers: [Error, object][] = [
       [awsError('NotFound', 'x', 404), { kind: 'missing' }],
+      [awsError('NotFound', 'x', 400), { kind: 'missing' }],
       [awsError('NoSuchBucket', 'x', 400), { kind: 'missing' }],
       [awsError('Unknown', 'x', 404), { kind: 'missing' }],
       [
@@ -223,6 +224,7 @@ describe('Class: BackupStore, what each answer of S3 means', () => {
       [awsError('PermanentRedirect', 'x', 400), { kind: 'other-region', actualRegion: 'another region' }],
       [awsError('Unknown', 'x', 301), { kind: 'other-region', actualRegion: 'another region' }],
       [awsError('Forbidden', 'x', 403), { kind: 'no-access', code: 'Forbidden' }],
+      [awsError('Forbidden', 'x', 400), { kind: 'no-access', code: 'Forbidden' }],
       [awsError('AccessDenied', 'x', 400), { kind: 'no-access', code: 'AccessDenied' }],
       [awsError('Unknown', 'x', 403), { kind: 'no-access', code: 'Unknown' }],
     ];
@@ -298,6 +300,8 @@ describe('Class: BackupStore, what each answer of S3 means', () => {
       ),
     );
     s3Mock.on(GetObjectCommand).rejects(awsError('NoSuchKey', 'x', 404));
+    expect(await store().readLatest('dev')).toBeUndefined();
+    s3Mock.on(GetObjectCommand).rejects(awsError('NotFound', 'x', 404));
     expect(await store().readLatest('dev')).toBeUndefined();
     s3Mock.on(GetObjectCommand).rejects(awsError('AccessDenied', 'denied', 403));
     await expect(store().readLatest('dev')).rejects.toThrow('denied');

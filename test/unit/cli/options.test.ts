@@ -29,6 +29,13 @@ describe('Function: resolveCommon', () => {
       ENV,
     );
 
+  it('resolves the home region and says where it came from', async () => {
+    expect((await resolve({ homeRegion: 'ap-northeast-1' })).home).toEqual({
+      region: 'ap-northeast-1',
+      source: '--home-region',
+    });
+  });
+
   it('keeps --max-rps 0 as "no cap", and takes the default only when the option is absent', async () => {
     expect((await resolve({ maxRps: 0 })).clientSettings.maxRps).toBe(0);
     expect((await resolve({ maxRps: 7 })).clientSettings.maxRps).toBe(7);
@@ -319,6 +326,13 @@ describe('Function: checkWritable (a result file, checked before any work)', () 
     await expect(checkWritable('/sys/y.json', '--out')).rejects.toThrow(
       new UsageError('--out /sys/y.json cannot be written: /sys is a kernel file system, not a folder'),
     );
+  });
+
+  it('a folder merely named proc or sys elsewhere is an ordinary folder', async () => {
+    for (const name of ['proc', 'sys']) {
+      await expect(checkWritable(join(dir, name, 'out.json'), '--out')).resolves.toBeUndefined();
+      expect(statSync(join(dir, name)).isDirectory()).toBe(true);
+    }
   });
 });
 

@@ -219,6 +219,31 @@ describe('Function: applyPlan, the details of each write', () => {
     expect(ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input.Name)).not.toContain('/dev/b');
   });
 
+  it('results and failures are sorted by name, whatever order the answers came in', async () => {
+    // The first name is answered last.
+    ssmMock.on(PutParameterCommand).callsFake(async (input: { Name: string }) => {
+      if (input.Name.endsWith('a')) await new Promise((r) => setTimeout(r, 30));
+      if (input.Name.includes('fail')) throw awsError('AccessDeniedException', 'no');
+      return {};
+    });
+    const backup = ['/dev/a', '/dev/b', '/dev/c', '/dev/fail-a', '/dev/fail-b'].map((name) => p(name));
+    const result = await apply(backup, [], { concurrency: 5 });
+    expect(result.created).toEqual(['/dev/a', '/dev/b', '/dev/c']);
+    expect(result.failed.map((f) => f.name)).toEqual(['/dev/fail-a', '/dev/fail-b']);
+  });
+
+  it('with --overwrite writes the updates and nothing else: unchanged and skipped names are not written', async () => {
+    const backup = [p('/dev/same'), p('/dev/changed', { Description: 'new' }), p('/prod/other')];
+    const result = await apply(backup, [p('/dev/same'), p('/dev/changed')], { overwrite: true });
+    expect(result).toMatchObject({ created: [], updated: ['/dev/changed'], skipped: [] });
+    expect(ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input.Name)).toEqual(['/dev/changed']);
+  });
+
+  it('a signal that never fires changes nothing: every write is made', async () => {
+    const result = await apply([p('/dev/a'), p('/dev/b')], [], { signal: new AbortController().signal });
+    expect(result).toEqual({ created: ['/dev/a', '/dev/b'], updated: [], skipped: [], failed: [], notSent: [] });
+  });
+
   it('failures are sorted by name', async () => {
     ssmMock.on(PutParameterCommand).rejects(awsError('AccessDeniedException', 'no'));
     const result = await apply([p('/dev/b'), p('/dev/a')], []);
@@ -245,6 +270,15 @@ describe('Function: applyPlan, the details of each write', () => {
     });
     expect(ssmMock.commandCalls(RemoveTagsFromResourceCommand)[0]!.args[0].input.TagKeys).toEqual(['k']);
     expect(ssmMock.commandCalls(AddTagsToResourceCommand)).toHaveLength(0);
+    ssmMock.resetHistory();
+    // Every live tag still wanted: nothing to remove, so no call to remove nothing.
+    await apply(
+      [p('/dev/x', { Description: 'new', Tags: [{ Key: 'k', Value: 'v' }] })],
+      [p('/dev/x', { Tags: [{ Key: 'k', Value: 'v' }] })],
+      { overwrite: true },
+    );
+    expect(ssmMock.commandCalls(RemoveTagsFromResourceCommand)).toHaveLength(0);
+    expect(ssmMock.commandCalls(AddTagsToResourceCommand)).toHaveLength(1);
     ssmMock.resetHistory();
     await apply(
       [p('/dev/x', { Description: 'new', Tags: [{ Key: 'k', Value: 'changed' }] })],

@@ -10,6 +10,12 @@ describe('Function: chooseKey', () => {
     });
     expect(chooseKey({ ...base, keyId: 'alias/team' })).toEqual({ kind: 'kept', keyId: 'alias/team' });
   });
+  it('keeps the AWS-managed key across regions too: every region has its own alias/aws/ssm', () => {
+    expect(chooseKey({ ...base, targetRegion: 'eu-west-1', keyId: 'alias/aws/ssm' })).toEqual({
+      kind: 'kept',
+      keyId: 'alias/aws/ssm',
+    });
+  });
   it('replaces a key of another region or account with the override, else the default key', () => {
     expect(
       chooseKey({

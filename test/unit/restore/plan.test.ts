@@ -165,6 +165,27 @@ describe('Function: planChanges, each thing that can move', () => {
     ]);
   });
 
+  it('sorts what it found even when the reviewed plan named the later names', () => {
+    expect(planChanges(plan({ backup: [p('/dev/b')] }), plan({ backup: [p('/dev/a')] }))).toEqual([
+      '/dev/a: not in the reviewed plan',
+      '/dev/b: no longer in the plan',
+    ]);
+  });
+
+  it('an update whose KMS decision changed, its differing fields the same (another --kms-key-id)', () => {
+    const backup = [p('/dev/s', { Type: 'SecureString', KeyId: 'arn:aws:kms:eu-west-1:123456789012:key/k' })];
+    const live = [p('/dev/s', { Type: 'SecureString', KeyId: 'alias/aws/ssm', Version: 4, Value: 'other' })];
+    const first = plan({ backup, live, kmsKeyOverride: 'alias/dr-1' });
+    const second = plan({ backup, live, kmsKeyOverride: 'alias/dr-2' });
+    expect(first.entries[0]).toMatchObject({ action: 'update' });
+    expect(planChanges(first, second)).toEqual(['/dev/s: was UPDATE (live version 4), is now UPDATE (live version 4)']);
+  });
+
+  it('a String gets no KMS decision: only a SecureString has a key', () => {
+    const entry = plan({ backup: [p('/dev/a', { KeyId: 'alias/whatever' })] }).entries[0];
+    expect(entry).toEqual({ action: 'create', name: '/dev/a' });
+  });
+
   it('sorts what it found, and keeps the extra live names out of the runner keys unless asked', () => {
     const now = plan({ backup: [p('/dev/z'), p('/dev/b')] });
     expect(planChanges(plan(), now)).toEqual([

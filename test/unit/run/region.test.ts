@@ -64,6 +64,10 @@ describe('Class: RegionSession', () => {
     expect(scanned.checksum).toBe('not-applicable');
     expect(events).toEqual([{ type: 'backup-loaded', origin: `file:${path}`, count: 1, checksum: 'not-applicable' }]);
     expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(0);
+    // Loading it whole: the same, no bucket looked for.
+    const loaded = await s.load({ kind: 'file', path });
+    expect(loaded.doc.parameters.map((p) => p.Name)).toEqual(['/app/dev/a']);
+    expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(0);
   });
 
   it('collects live SSM with its progress, and tags only when asked', async () => {

@@ -19,6 +19,15 @@ describe('Class: RegionDeadline', () => {
     expect(deadline.summary).toEqual({ seconds: 100, expectedParameters: 10_000 });
   });
 
+  it('before any progress, the listing has the whole expected count to list, at a full page a call', () => {
+    const { now } = clock();
+    const deadline = new RegionDeadline(100_000, 0, now);
+    deadline.expect(1_000);
+    // 1,000 names at 50 a page: 20 calls in 90 seconds.
+    expect(deadline.needed('DescribeParameters')).toBeCloseTo(20 / 90, 5);
+    expect(deadline.needed('GetParameters')).toBeCloseTo(100 / 90, 5);
+  });
+
   it('asks the listing for its pages left, at the names per page seen so far', () => {
     const { time, now } = clock();
     const deadline = new RegionDeadline(100_000, 0, now);

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListTagsForResourceCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { buildDocument, encodeDocument } from '../../../src/backup/document';
-import { StalePlanError } from '../../../src/errors';
+import { InterruptedError, StalePlanError } from '../../../src/errors';
 import type { RunEvent } from '../../../src/run/events';
 import { runRestore } from '../../../src/run/restoreRun';
-import { resetMocks, s3Mock, ssmMock } from '../support/mocks';
+import { backedUp, resetMocks, s3Mock, ssmMock } from '../support/mocks';
 import { fixtureA, fixtureB, unitSession as session, UnitWorld } from '../support/world';
 
 beforeEach(resetMocks);
@@ -119,6 +119,30 @@ describe('Function: runRestore, the details', () => {
     await expect(restore({ reviewedPlan: twoPlan })).rejects.toThrow(
       /\(2 changes\); nothing was written\. Make a new plan: \/app\/dev\/a: was UPDATE \(live version 1\), is now CREATE; \/app\/dev\/b: /,
     );
+  });
+
+  it('a stale plan lists its first 20 changes, however many there are', async () => {
+    const world = new UnitWorld();
+    const many = Array.from({ length: 25 }, (_, i) => backedUp(`/app/dev/p${String(i).padStart(2, '0')}`));
+    world.putBackup('2026-11-29T13:00:00Z', many);
+    const { plan } = await restore({ apply: false });
+    world.setLive(many);
+    const error = (await restore({ reviewedPlan: plan }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(StalePlanError);
+    expect(error.message).toMatch(/^the reviewed plan no longer holds \(25 changes\)/);
+    expect(error.message.match(/was CREATE/g)).toHaveLength(20);
+    expect(error.message).toContain('/app/dev/p19: was CREATE');
+    expect(error.message).not.toContain('/app/dev/p20');
+  });
+
+  it('an interruption before the writes: nothing is written, every planned write is named not sent', async () => {
+    const world = new UnitWorld();
+    world.putBackup('2026-11-29T13:00:00Z', [a(), b()]);
+    const controller = new AbortController();
+    controller.abort(new InterruptedError('SIGINT'));
+    const { applied } = await restore({ signal: controller.signal });
+    expect(applied).toMatchObject({ interrupted: 'SIGINT', created: [], notSent: ['/app/dev/a', '/app/dev/b'] });
+    expect(world.live.size).toBe(0);
   });
 
   it('reports the writes as they go, and names the plan after the key or the file it read', async () => {

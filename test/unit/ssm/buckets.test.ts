@@ -64,8 +64,12 @@ describe('Function: resolveBucket', () => {
       homeRegion: 'ap-northeast-1',
       ssm: regionClients().ssm,
     });
-    await expect(attempt).rejects.toThrow(ConfigurationError);
-    await expect(attempt).rejects.toThrow(/us-west-2.*\/jenkins\/dev\/backup\/us-west-2\/s3-bucket-name/);
+    await expect(attempt).rejects.toThrow(
+      new ConfigurationError(
+        'no backup bucket configured for us-west-2: /jenkins/dev/backup/us-west-2/s3-bucket-name does not exist ' +
+          "in us-west-2 (is the region in the Pulumi stack's regions?)",
+      ),
+    );
   });
 
   it('names both keys when the home region has neither', async () => {
@@ -73,8 +77,22 @@ describe('Function: resolveBucket', () => {
     await expect(
       resolveBucket({ env: 'dev', region: 'ap-northeast-1', homeRegion: 'ap-northeast-1', ssm: regionClients().ssm }),
     ).rejects.toThrow(
-      /\/jenkins\/dev\/backup\/ap-northeast-1\/s3-bucket-name nor \/jenkins\/dev\/backup\/s3-bucket-name/,
+      new ConfigurationError(
+        'no backup bucket configured for ap-northeast-1: neither /jenkins/dev/backup/ap-northeast-1/s3-bucket-name ' +
+          'nor /jenkins/dev/backup/s3-bucket-name exists in ap-northeast-1 (is the Pulumi stack deployed?)',
+      ),
     );
+  });
+
+  it('takes a published key ARN trimmed, as it takes the bucket name', async () => {
+    const arn = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    wiring({
+      '/jenkins/dev/backup/us-west-2/s3-bucket-name': 'b-usw2',
+      '/jenkins/dev/backup/us-west-2/kms-key-arn': ` ${arn}\n`,
+    });
+    await expect(resolveBucket({ env: 'dev', region: 'us-west-2', ssm: regionClients().ssm })).resolves.toMatchObject({
+      kmsKeyArn: arn,
+    });
   });
 
   it.each([
@@ -146,6 +164,13 @@ describe('Function: resolveBucket, what a bucket key may hold', () => {
       `${KEY} in us-west-2 holds '${bucket('dev', '123456789012')}', a bucket of account 123456789012, not ` +
         "210987654321: refusing to use another account's bucket",
     );
+    // The stack's bucket of the same account is the one to use.
+    ssmMock.on(GetParametersCommand).resolves({
+      Parameters: [
+        { Name: KEY, Value: bucket('dev', '210987654321'), ARN: `arn:aws:ssm:us-west-2:210987654321:parameter${KEY}` },
+      ],
+    });
+    expect(await resolve()).toMatchObject({ bucket: bucket('dev', '210987654321'), accountId: '210987654321' });
   });
 
   it('takes the account from an ARN of any partition, and only from an SSM parameter ARN', async () => {

@@ -73,6 +73,16 @@ describe('Function: collectParameters', () => {
     expect(result.fetchBatches).toBe(3);
   });
 
+  it('a listing of a whole number of batches sends no empty batch at its end', async () => {
+    const all = names('/svc/dev/p', 20);
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: all.map((n) => meta(n)) });
+    serveGetParameters(new Map(all.map((n) => [n, param(n)])));
+    const result = await collectParameters({ ssm: regionClients().ssm, env: 'dev', concurrency: 2, withTags: false });
+    const batches = ssmMock.commandCalls(GetParametersCommand).map((c) => c.args[0].input.Names!.length);
+    expect(batches).toEqual([10, 10]);
+    expect(result.fetchBatches).toBe(2);
+  });
+
   it('applies the exact /env/ rule to what the server filter lets through', async () => {
     ssmMock.on(DescribeParametersCommand).resolves({
       Parameters: [meta('/jenkins/dev/a'), meta('/prod/device-id'), meta('/jenkins/develop/b'), meta('/x/dev/c')],

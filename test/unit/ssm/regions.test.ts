@@ -100,7 +100,8 @@ describe('Function: resolveRegions', () => {
   it('says how to set a home region when it needs one and has none', async () => {
     await expect(resolveRegions({ env: 'dev', homeSsm })).rejects.toThrow(ConfigurationError);
     await expect(resolveRegions({ env: 'dev', homeSsm })).rejects.toThrow(
-      /--home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile/,
+      'no home region: set --home-region, AWS_REGION or AWS_DEFAULT_REGION, or a region in the AWS profile (aws ' +
+        'configure set region REGION)',
     );
   });
 
