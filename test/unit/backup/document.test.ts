@@ -372,6 +372,47 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
     expect(() => decodeStreamed(Buffer.from(lines.join('\n')))).toThrow(/is damaged: parameters\[1\] is over 1 KiB/);
   });
 
+  it('a parameter without a value, or a parameter line that is not JSON, is named by its place', () => {
+    const lines = validDoc(['a', 'b']).toString('utf8').split('\n');
+    const second = lines.findIndex((l) => l.includes('"/dev/p1"'));
+    const noValue = [...lines];
+    noValue[second] = noValue[second]!.replace(/"Value": ?"b",?/, '').replace(/,\s*}/, '}');
+    expect(noValue[second]).not.toContain('Value');
+    expect(() => decodeAll([Buffer.from(noValue.join('\n'))])).toThrow(
+      'file:x: parameters[1] (/dev/p1) lacks a Name, Type or Value',
+    );
+    const broken = [...lines];
+    broken[second] = broken[second]!.replace('}', '');
+    expect(() => decodeAll([Buffer.from(broken.join('\n'))])).toThrow(
+      'file:x is damaged: parameters[1] is not valid JSON',
+    );
+  });
+
+  it('a count that does not match names both numbers, in words', () => {
+    expect(() => decodeAll([whole({ ...HEADER, parameter_count: 3, parameters: [] })])).toThrow(
+      'file:x: parameter_count says 3 but the document holds 0 parameters',
+    );
+  });
+
+  it('reads, line by line, a document over the whole-document bound with each newline in its own chunk', () => {
+    const limits = { parameterLineBytes: 1024, wholeDocumentBytes: 4096 };
+    const doc = validDoc(Array.from({ length: 60 }, (_, i) => `value-${i}-${'v'.repeat(80)}`));
+    expect(doc.length).toBeGreaterThan(limits.wholeDocumentBytes);
+    const chunks: Buffer[] = [];
+    let start = 0;
+    for (let i = doc.indexOf(10); i >= 0; i = doc.indexOf(10, i + 1)) {
+      chunks.push(doc.subarray(start, i), doc.subarray(i, i + 1));
+      start = i + 1;
+    }
+    chunks.push(doc.subarray(start));
+    expect(
+      decodeAll(
+        chunks.filter((c) => c.length),
+        limits,
+      ).names,
+    ).toHaveLength(60);
+  });
+
   it('refuses a null parameter, a parameters field that is not an array, and one-per-line with a non-empty array', () => {
     expect(() => decodeAll([whole({ ...HEADER, parameter_count: 1, parameters: [null] })])).toThrow(
       'file:x: parameters[0] lacks a Name, Type or Value',

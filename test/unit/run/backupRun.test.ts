@@ -281,6 +281,10 @@ describe('Function: runBackup', () => {
         .commandCalls(GetParametersCommand)
         .filter((c) => c.args[0].input.Names!.some((n) => n.startsWith('/jenkins/'))),
     ).toHaveLength(2);
+    // --kms-key-id naming the stack's own key sets nothing aside.
+    const same = input({ encryption: { kind: 'aws:kms', keyId: arn }, regions: ['us-west-2'] });
+    await runBackup(same);
+    expect(same.events.find((e) => e.type === 'encryption-chosen')).not.toHaveProperty('setAside');
   });
 
   it('fails the region, and leaves latest.txt, when S3 answers with another KMS key than the one asked for', async () => {
@@ -781,6 +785,36 @@ describe('Function: runBackup, the summary of every ending', () => {
     expect(result.failure?.message).toMatch(
       /cannot be reached \(Forbidden\): the credentials need s3:ListBucket on it, and it must belong to account 210987654321$/,
     );
+  });
+
+  it('a bucket out of reach with no account known asks only for s3:ListBucket', async () => {
+    standardWorld({ buckets: { 'bucket-us-west-2': 'forbidden' } });
+    const result = await runBackup(input({ regions: ['us-west-2'] }));
+    expect(result.failure?.message).toMatch(
+      /cannot be reached \(Forbidden\): the credentials need s3:ListBucket on it$/,
+    );
+  });
+
+  it("a failed check stops the first region's early listing: no call is made after the run returns", async () => {
+    standardWorld({ buckets: { 'bucket-ap-northeast-1': 'missing' } });
+    // A listing that never ends by itself: a page every 5 ms, each with a next token.
+    ssmMock.on(DescribeParametersCommand).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      return { Parameters: [], NextToken: 'more' };
+    });
+    const result = await runBackup(input());
+    expect(result.failure).toBeInstanceOf(ConfigurationError);
+    const listed = ssmMock.commandCalls(DescribeParametersCommand).length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ssmMock.commandCalls(DescribeParametersCommand)).toHaveLength(listed);
+  });
+
+  it('the identity the run used goes into the summary', async () => {
+    standardWorld();
+    const identity = { roleArn: 'arn:aws:iam::123456789012:role/backup', sessionName: 's', account: '123456789012' };
+    const result = await runBackup(input({ identity, regions: ['us-west-2'] }));
+    expect(result.summary.identity).toEqual(identity);
+    expect((await runBackup(input({ regions: ['us-west-2'] }))).summary).not.toHaveProperty('identity');
   });
 
   it("reports a region's progress only once it has started, though its collection began earlier", async () => {
