@@ -285,6 +285,17 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
     for (const chunk of chunks) d.push(chunk);
     return { header: d.end(), names };
   };
+  /** The document in chunks that end just before each newline, each newline a chunk of its own. */
+  const newlinesApart = (doc: Buffer): Buffer[] => {
+    const chunks: Buffer[] = [];
+    let start = 0;
+    for (let i = doc.indexOf(10); i >= 0; i = doc.indexOf(10, i + 1)) {
+      chunks.push(doc.subarray(start, i), doc.subarray(i, i + 1));
+      start = i + 1;
+    }
+    chunks.push(doc.subarray(start));
+    return chunks.filter((c) => c.length);
+  };
   /** In chunks of 256 bytes, as a stream delivers a document. */
   const decodeStreamed = (doc: Buffer, limits = small) => {
     const names: string[] = [];
@@ -311,14 +322,8 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
 
   it('reads chunks that begin or end exactly at a newline', () => {
     const doc = validDoc(['a', 'b', 'c']);
-    const chunks: Buffer[] = [];
-    let start = 0;
-    for (let i = doc.indexOf(10); i >= 0; i = doc.indexOf(10, i + 1)) {
-      chunks.push(doc.subarray(start, i), doc.subarray(i, i + 1));
-      start = i + 1;
-    }
-    chunks.push(doc.subarray(start));
-    expect(decodeAll(chunks.filter((c) => c.length)).names).toEqual(['/dev/p0', '/dev/p1', '/dev/p2']);
+    const chunks = newlinesApart(doc);
+    expect(decodeAll(chunks).names).toEqual(['/dev/p0', '/dev/p1', '/dev/p2']);
   });
 
   it('takes tab, carriage return, space and newline before the document, in their own chunks', () => {
@@ -398,19 +403,8 @@ describe('Class: DocumentDecoder against garbage and oversized input', () => {
     const limits = { parameterLineBytes: 1024, wholeDocumentBytes: 4096 };
     const doc = validDoc(Array.from({ length: 60 }, (_, i) => `value-${i}-${'v'.repeat(80)}`));
     expect(doc.length).toBeGreaterThan(limits.wholeDocumentBytes);
-    const chunks: Buffer[] = [];
-    let start = 0;
-    for (let i = doc.indexOf(10); i >= 0; i = doc.indexOf(10, i + 1)) {
-      chunks.push(doc.subarray(start, i), doc.subarray(i, i + 1));
-      start = i + 1;
-    }
-    chunks.push(doc.subarray(start));
-    expect(
-      decodeAll(
-        chunks.filter((c) => c.length),
-        limits,
-      ).names,
-    ).toHaveLength(60);
+    const chunks = newlinesApart(doc);
+    expect(decodeAll(chunks, limits).names).toHaveLength(60);
   });
 
   it('refuses a null parameter, a parameters field that is not an array, and one-per-line with a non-empty array', () => {
