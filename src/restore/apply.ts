@@ -54,7 +54,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });
   let done = 0;
   const sent = new Set<string>();
-  const everyWrite = Promise.all(
+  // After an interruption the writes still queued return at once, unsent; those the pacer holds back
+  // fail as interrupted before they are sent; the ones on the wire are waited for, for their answers.
+  await Promise.all(
     writes.map((entry) =>
       queue.add(async () => {
         if (signal?.aborted) return;
@@ -78,7 +80,6 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       }),
     ),
   );
-  await Promise.race([everyWrite, signal ? interrupted(signal, queue) : new Promise<never>(() => {})]);
   if (signal?.aborted) {
     result.interrupted = InterruptedError.of(signal).signal;
     result.notSent = writes.map((e) => e.name).filter((name) => !sent.has(name));
@@ -86,22 +87,6 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   for (const list of [result.created, result.updated, result.notSent]) list.sort(compareNames);
   result.failed.sort((a, b) => compareNames(a.name, b.name));
   return result;
-}
-
-/**
- * Resolves once an interruption has emptied the queue (the writes waiting in it are dropped, not
- * drained; those the pacer holds back fail as interrupted, unsent) and the writes in flight have
- * their answers.
- */
-function interrupted(signal: AbortSignal, queue: PQueue): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      queue.clear();
-      void queue.onIdle().then(resolve);
-    };
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
 }
 
 type WriteEntry = Extract<PlanEntry, { action: 'create' | 'update' }>;
